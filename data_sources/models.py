@@ -1,0 +1,366 @@
+"""SQLAlchemy models for everything the live room stores.
+
+Times are UTC (see ``UTCDateTime``). Every table that a city owns carries ``city_code`` so
+one database can hold more than one profile. Complaints and devices are unique by
+``(source_id, external_id)``, so any importer can upsert.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from data_sources.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+COMPLAINT_STATUSES = ("received", "assigned", "responded", "in_progress", "resolved", "rejected")
+OPEN_STATUSES = ("received", "assigned", "responded", "in_progress")
+DEVICE_KINDS = ("cctv", "wifi")
+DEVICE_STATES = ("online", "degraded", "offline", "unknown")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# --- reference data -------------------------------------------------------------------
+
+
+class Region(Base):
+    """A kecamatan or kelurahan, keyed by its official Kemendagri code."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(12))  # kecamatan | kelurahan
+    parent_code: Mapped[str] = mapped_column(String(16), index=True)
+    population: Mapped[int | None] = mapped_column(Integer)
+    area_km2: Mapped[float | None] = mapped_column(Float)
+    centroid_lat: Mapped[float] = mapped_column(Float)
+    centroid_lon: Mapped[float] = mapped_column(Float)
+    geometry: Mapped[str | None] = mapped_column(Text)  # GeoJSON geometry, WGS 84
+    geometry_approximate: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Agency(Base):
+    """A city agency (OPD) that answers complaints and owns KPIs."""
+
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("city_code", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class ComplaintCategory(Base):
+    __tablename__ = "complaint_categories"
+    __table_args__ = (UniqueConstraint("city_code", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(32))
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    response_hours: Mapped[float] = mapped_column(Float)
+    resolution_hours: Mapped[float] = mapped_column(Float)
+    working_hours_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    open311_service_code: Mapped[str | None] = mapped_column(String(64))
+
+
+# --- sources and ingest bookkeeping ------------------------------------------------------
+
+
+class Source(Base):
+    """A feed the live room reads: an Open311 API, an NVR export, a probe, a spreadsheet."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("city_code", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    freshness_budget_seconds: Mapped[int] = mapped_column(Integer)
+    config: Mapped[str | None] = mapped_column(Text)  # JSON
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceRun(Base):
+    """One run of one source: when, how it ended, how many rows came, were kept, were refused."""
+
+    __tablename__ = "source_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))  # running | ok | failed
+    rows_received: Mapped[int] = mapped_column(Integer, default=0)
+    rows_accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class RejectedRecord(Base):
+    """A record a source sent that failed validation, kept raw with the reason."""
+
+    __tablename__ = "rejected_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("source_runs.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    raw: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- complaints --------------------------------------------------------------------------
+
+
+class Complaint(Base):
+    """A citizen report. Status timestamps are denormalised here for fast SQL aggregates;
+    the full history is in ``complaint_events``. Reporter fields are personal data."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_complaints_city_received", "city_code", "received_at"),
+        Index("ix_complaints_city_status_due", "city_code", "status", "response_due_at"),
+        Index("ix_complaints_agency_received", "agency_id", "received_at"),
+        Index("ix_complaints_kecamatan_received", "kecamatan_id", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    external_id: Mapped[str] = mapped_column(String(128))
+    category_id: Mapped[int] = mapped_column(ForeignKey("complaint_categories.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(32))
+    media_url: Mapped[str | None] = mapped_column(String(500))
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    reporter_email: Mapped[str | None] = mapped_column(String(200))
+    reporter_nik: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ComplaintEvent(Base):
+    """One status change of a complaint, with the agency that made it."""
+
+    __tablename__ = "complaint_events"
+    __table_args__ = (Index("ix_complaint_events_complaint_at", "complaint_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ComplaintFlag(Base):
+    """An amber or red flag on a complaint: when it was raised and when it was cleared."""
+
+    __tablename__ = "complaint_flags"
+    __table_args__ = (Index("ix_complaint_flags_open", "level", "cleared_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    level: Mapped[str] = mapped_column(String(8))  # amber | red
+    flagged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- devices: CCTV cameras and WiFi access points ------------------------------------------
+
+
+class Device(Base):
+    """A CCTV camera (kind ``cctv``) or a public-WiFi access point (kind ``wifi``).
+
+    One table for both: they share state rules, samples, roll-ups and pages' mechanics.
+    """
+
+    __tablename__ = "devices"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_devices_city_kind_state", "city_code", "kind", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    external_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(200))
+    site_type: Mapped[str | None] = mapped_column(String(32))  # wifi: park, puskesmas, school, office, public_space
+    kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    host: Mapped[str | None] = mapped_column(String(200))
+    port: Mapped[int | None] = mapped_column(Integer)
+    check_url: Mapped[str | None] = mapped_column(String(500))
+    check_method: Mapped[str] = mapped_column(String(8), default="push")  # push | tcp | http
+    expected_interval_seconds: Mapped[int] = mapped_column(Integer, default=60)
+    uptime_target: Mapped[float] = mapped_column(Float, default=98.0)
+    state: Mapped[str] = mapped_column(String(12), default="unknown")
+    state_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    installed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DeviceSample(Base):
+    """One raw observation of a device (heartbeat or probe). Kept for a limited time."""
+
+    __tablename__ = "device_samples"
+    __table_args__ = (Index("ix_device_samples_device_at", "device_id", "at"), Index("ix_device_samples_at", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(12))
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[str | None] = mapped_column(String(300))
+
+
+class DeviceStateChange(Base):
+    """A change of a device's state; the timeline and flapping detection read these."""
+
+    __tablename__ = "device_state_changes"
+    __table_args__ = (Index("ix_device_state_changes_device_at", "device_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    from_state: Mapped[str | None] = mapped_column(String(12))
+    to_state: Mapped[str] = mapped_column(String(12))
+
+
+class MaintenanceWindow(Base):
+    """Planned downtime that does not count against a device's uptime."""
+
+    __tablename__ = "maintenance_windows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class DeviceUptimeHourly(Base):
+    """Seconds a device was up, known and in maintenance during one UTC hour."""
+
+    __tablename__ = "device_uptime_hourly"
+    __table_args__ = (Index("ix_device_uptime_hourly_hour", "hour"),)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    samples: Mapped[int] = mapped_column(Integer, default=0)
+    up_seconds: Mapped[float] = mapped_column(Float, default=0)
+    degraded_seconds: Mapped[float] = mapped_column(Float, default=0)
+    known_seconds: Mapped[float] = mapped_column(Float, default=0)
+    maintenance_seconds: Mapped[float] = mapped_column(Float, default=0)
+
+
+class DeviceUptimeDaily(Base):
+    """The hourly roll-up summed over one local (city time zone) day."""
+
+    __tablename__ = "device_uptime_daily"
+    __table_args__ = (Index("ix_device_uptime_daily_day", "day"),)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    samples: Mapped[int] = mapped_column(Integer, default=0)
+    up_seconds: Mapped[float] = mapped_column(Float, default=0)
+    degraded_seconds: Mapped[float] = mapped_column(Float, default=0)
+    known_seconds: Mapped[float] = mapped_column(Float, default=0)
+    maintenance_seconds: Mapped[float] = mapped_column(Float, default=0)
+
+
+# --- KPIs and smart-city indicators ---------------------------------------------------------
+
+
+class KpiDefinition(Base):
+    __tablename__ = "kpi_definitions"
+    __table_args__ = (UniqueConstraint("city_code", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(64))
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(32))
+    target: Mapped[float] = mapped_column(Float)
+    direction: Mapped[str] = mapped_column(String(8))  # higher | lower
+    period: Mapped[str] = mapped_column(String(12))  # monthly | quarterly | yearly
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+
+
+class KpiValue(Base):
+    __tablename__ = "kpi_values"
+    __table_args__ = (UniqueConstraint("kpi_id", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi_definitions.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Indicator(Base):
+    """A smart-city indicator, grouped by dimension (Governance ... Environment)."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("city_code", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(64))
+    dimension: Mapped[str] = mapped_column(String(16))
+    sub_dimension: Mapped[str] = mapped_column(String(120))
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(32))
+    target: Mapped[float] = mapped_column(Float)
+    direction: Mapped[str] = mapped_column(String(8))
+
+
+class IndicatorValue(Base):
+    __tablename__ = "indicator_values"
+    __table_args__ = (UniqueConstraint("indicator_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str | None] = mapped_column(Text)  # link or document reference
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

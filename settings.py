@@ -1,0 +1,66 @@
+"""One settings object for the whole app.
+
+Values come from defaults, then environment variables prefixed ``LIVEROOM_`` (plain
+``DATABASE_URL``, ``SECRET_KEY`` and ``PORT`` are accepted too, as platforms set them),
+then explicit overrides passed by tests. Nothing is read at import time: call
+``Settings()`` or ``load_settings()`` when the app or a command starts.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+CITIES_DIR = PROJECT_ROOT / "cities"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'liveroom.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIVEROOM_", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        validation_alias=AliasChoices("LIVEROOM_DATABASE_URL", "DATABASE_URL", "database_url"),
+        description="SQLAlchemy URL. Default: a SQLite file in instance/ (ignored by git).",
+    )
+    city: str = Field("kota_tangerang", description="City profile: a file name in cities/ without .json, or a Kemendagri code.")
+    boundaries_dir: Path | None = Field(
+        None, description="Directory with boundary files geopandas can read. Unset: approximate areas."
+    )
+    secret_key: str = Field(
+        default_factory=lambda: secrets.token_hex(32),
+        validation_alias=AliasChoices("LIVEROOM_SECRET_KEY", "SECRET_KEY", "secret_key"),
+    )
+    cache_type: Literal["SimpleCache", "RedisCache", "NullCache"] = "SimpleCache"
+    cache_redis_url: str = "redis://127.0.0.1:6379/0"
+    cache_timeout_seconds: int = 15
+    map_style: str = Field(
+        "auto",
+        description="'auto' (carto tiles matching the theme), 'offline' (no tiles, no network) or any plotly map style.",
+    )
+    language: Literal["id", "en"] = "id"
+    theme: Literal["light", "dark"] = "light"
+    demo: bool = Field(True, description="Seed the demo city into an empty database on first start.")
+    demo_seed: int = 20261123
+    simulate: bool = Field(True, description="Run the live simulator inside the development server.")
+    simulate_interval_seconds: float = 5.0
+    refresh_interval_seconds: int = 10
+    host: str = "127.0.0.1"
+    port: int = Field(8050, validation_alias=AliasChoices("LIVEROOM_PORT", "PORT", "port"))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from the environment, with explicit overrides on top."""
+    return Settings(**overrides)
