@@ -1,0 +1,21 @@
+// UI-only behaviour that needs no server round trip.
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  liveroom: {
+    // The header clock, in the city's time zone (e.g. "23 Nov 2026 14.05.07 WIB").
+    clock: function (_n, config) {
+      if (!config) { return ""; }
+      const parts = new Intl.DateTimeFormat(config.locale, {
+        timeZone: config.tz, day: "numeric", month: "short", year: "numeric",
+        hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+      }).formatToParts(new Date());
+      const get = (type) => (parts.find((p) => p.type === type) || {}).value || "";
+      const sep = config.locale.startsWith("id") ? "." : ":";
+      return `${get("day")} ${get("month")} ${get("year")} ${get("hour")}${sep}${get("minute")}${sep}${get("second")} ${config.label}`;
+    },
+    // Put Bootstrap's colour mode on <html> so the body and every component follow it.
+    applyTheme: function (theme) {
+      document.documentElement.setAttribute("data-bs-theme", theme || "light");
+      return Date.now();
+    },
+  },
+});

@@ -1,0 +1,50 @@
+"""Indonesian number and date formatting (1.234,5; 23 Nov 2026 14.05 WIB), English second."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
+
+from components.i18n import t
+
+_LOCALES = {"id": "id_ID", "en": "en_GB"}
+
+
+def number(value: float | int | None, lang: str = "id", digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+
+
+def percent(share: float | None, lang: str = "id", digits: int = 1) -> str:
+    """``share`` is a fraction: 0.975 -> '97,5%'."""
+    if share is None:
+        return "–"
+    return format_percent(share, format="#,##0" + ("." + "0" * digits if digits else "") + "%", locale=_LOCALES[lang])
+
+
+def local_datetime(moment: datetime | None, tz: str, label: str, lang: str = "id") -> str:
+    """'23 Nov 2026 14.05 WIB' in the city's time zone."""
+    if moment is None:
+        return "–"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    pattern = "d MMM yyyy HH.mm" if lang == "id" else "d MMM yyyy HH:mm"
+    return f"{format_datetime(moment, pattern, tzinfo=ZoneInfo(tz), locale=_LOCALES[lang])} {label}"
+
+
+def age(moment: datetime | None, now: datetime, lang: str = "id") -> str:
+    """How long ago, in words: 'baru saja', '2 menit lalu', '3 jam lalu'."""
+    if moment is None:
+        return t("sources.never", lang)
+    seconds = max(0.0, (now - moment).total_seconds())
+    if seconds < 60:
+        return t("age.seconds", lang)
+    if seconds < 3600:
+        return t("age.minutes", lang, n=int(seconds // 60))
+    if seconds < 86400 * 2:
+        return t("age.hours", lang, n=int(seconds // 3600))
+    return t("age.days", lang, n=int(seconds // 86400))

@@ -1,0 +1,77 @@
+"""The app shell: header with city, clock and switches, navigation, page container."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html, page_container
+
+from components.i18n import t
+
+IDS = {
+    "root": "app-root",
+    "clock": "header-clock",
+    "clock_tick": "header-clock-tick",
+    "clock_config": "header-clock-config",
+    "theme_store": "app-theme",
+    "nav": "app-nav",
+}
+
+
+def _slug(page: dict) -> str:
+    """A page's slug is its module's name: pages.overview -> overview."""
+    return page["module"].rsplit(".", 1)[-1]
+
+
+def navigation(pages: list[dict], lang: str) -> dbc.Nav:
+    return dbc.Nav(
+        [dbc.NavLink(t(f"page.{_slug(p)}", lang), href=p["relative_path"], active="exact", id=f"nav-{_slug(p)}")
+         for p in pages],
+        pills=True, className="app-nav", id=IDS["nav"],
+    )
+
+
+def _switch(prefix: str, options: list[tuple[str, str]], current: str) -> html.Div:
+    return html.Div(
+        [html.A(label, href=f"/{prefix}/{value}", className="switch-option" + (" active" if value == current else ""),
+                id=f"{prefix}-{value}", **{"aria-current": "true" if value == current else "false"})
+         for value, label in options],
+        className="switch",
+    )
+
+
+def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str) -> html.Header:
+    return html.Header(
+        [
+            html.Div([html.Span(t("app.title", lang), className="brand"),
+                      html.Span(city_name, className="city-name", id="header-city")], className="brand-block"),
+            navigation(pages, lang),
+            html.Div(
+                [
+                    html.Span(id=IDS["clock"], className="clock", **{"aria-live": "off"}),
+                    _switch("set-language", [("id", "ID"), ("en", "EN")], lang),
+                    _switch("set-theme", [("light", t("app.theme.light", lang)), ("dark", t("app.theme.dark", lang))],
+                            theme),
+                ],
+                className="header-tools",
+            ),
+            dcc.Store(id=IDS["clock_config"], data={"tz": tz, "label": tz_label,
+                                                    "locale": "id-ID" if lang == "id" else "en-GB"}),
+            dcc.Interval(id=IDS["clock_tick"], interval=1000),
+        ],
+        className="app-header",
+    )
+
+
+def shell(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str, demo: bool) -> html.Div:
+    """The whole page: header, the current page, footer. ``data-bs-theme`` switches Bootstrap's colours."""
+    return html.Div(
+        [
+            dcc.Store(id=IDS["theme_store"], data=theme),
+            header(city_name, pages, lang=lang, theme=theme, tz=tz, tz_label=tz_label),
+            html.Main(page_container, className="app-main"),
+            html.Footer(t("app.footer", lang) if demo else "", className="app-footer"),
+        ],
+        id=IDS["root"],
+        className=f"app theme-{theme}",
+        lang=lang,
+        **{"data-bs-theme": theme},
+    )

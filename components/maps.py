@@ -1,0 +1,37 @@
+"""Map figures (MapLibre ``*_map`` traces)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.theme import SEQUENTIAL, figure_template
+
+
+def region_choropleth(frame: pd.DataFrame, geojson: dict, value_column: str, *, value_label: str, theme: str,
+                      style, center: tuple[float, float], zoom: float, note: str | None = None) -> go.Figure:
+    """Regions coloured by ``value_column``. ``frame`` has columns code, name and the value;
+    ``geojson`` features carry ``properties.code`` (WGS 84). ``center`` is (lat, lon)."""
+    figure = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            featureidkey="properties.code",
+            locations=frame["code"],
+            z=frame[value_column],
+            text=frame["name"],
+            colorscale=SEQUENTIAL[theme],
+            zmin=0,
+            marker={"opacity": 0.72, "line": {"width": 1, "color": "#ffffff" if theme == "dark" else "#495057"}},
+            colorbar={"title": {"text": value_label}, "thickness": 12},
+            hovertemplate="<b>%{text}</b><br>" + value_label + ": %{z}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        template=figure_template(theme),
+        map={"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        uirevision="keep-view",
+    )
+    if note:
+        figure.add_annotation(text=note, x=0.01, y=0.01, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                              showarrow=False, font={"size": 11}, bgcolor="rgba(128,128,128,0.25)")
+    return figure

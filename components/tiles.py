@@ -1,0 +1,66 @@
+"""KPI tiles: a big number with a label, a detail line and the age of its data.
+
+Every value element carries ``data-kpi`` naming its KPI, so tests and operators'
+screenshots can find it. A tile whose data is older than its source's freshness budget
+turns amber, then red (over twice the budget); a tile whose query failed says so.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components import formatting
+from components.i18n import t
+
+
+def freshness_level(updated_at: datetime | None, now: datetime, budget_seconds: int) -> str:
+    """'fresh', 'amber' (older than the budget) or 'red' (older than twice the budget, or never)."""
+    if updated_at is None:
+        return "red"
+    age = (now - updated_at).total_seconds()
+    if age <= budget_seconds:
+        return "fresh"
+    return "amber" if age <= 2 * budget_seconds else "red"
+
+
+def kpi_tile(kpi: str, label: str, value: str, *, detail: str | None = None, updated_at: datetime | None = None,
+             budget_seconds: int | None = None, now: datetime | None = None, lang: str = "id", tz: str = "Asia/Jakarta",
+             tz_label: str = "WIB", emphasis: str | None = None) -> dbc.Card:
+    """One tile. ``emphasis`` ('danger', 'warning', 'success') colours the number."""
+    level = "fresh"
+    footer = None
+    if updated_at is not None and now is not None:
+        level = freshness_level(updated_at, now, budget_seconds or 10**9)
+        footer = t("tile.updated", lang, age=formatting.age(updated_at, now, lang))
+        if level != "fresh":
+            footer = t("tile.stale_since", lang, time=formatting.local_datetime(updated_at, tz, tz_label, lang))
+    body = [
+        html.Div(label, className="kpi-label"),
+        html.Div(value, className=f"kpi-value text-{emphasis}" if emphasis else "kpi-value", **{"data-kpi": kpi}),
+    ]
+    if detail:
+        body.append(html.Div(detail, className="kpi-detail"))
+    if footer:
+        body.append(html.Div(footer, className="kpi-age", **{"data-freshness": level}))
+    return html.Div(dbc.Card(dbc.CardBody(body), className=f"kpi-tile freshness-{level}"), className="kpi-tile-wrap",
+                    id=f"tile-{kpi}", **{"data-kpi-tile": kpi, "data-freshness": level})
+
+
+def error_tile(kpi: str, label: str, reason: str, lang: str = "id") -> dbc.Card:
+    """The tile shown when its query or source failed; the rest of the page keeps working."""
+    card = dbc.Card(
+        dbc.CardBody([
+            html.Div(label, className="kpi-label"),
+            html.Div("–", className="kpi-value", **{"data-kpi": kpi}),
+            html.Div(t("tile.error", lang, reason=reason), className="kpi-error", role="alert"),
+        ]),
+        className="kpi-tile tile-error",
+    )
+    return html.Div(card, className="kpi-tile-wrap", id=f"tile-{kpi}", **{"data-kpi-tile": kpi, "data-freshness": "error"})
+
+
+def error_panel(reason: str, lang: str = "id") -> dbc.Alert:
+    """A failed chart or map: a message in its place instead of a blank or an error page."""
+    return dbc.Alert(t("tile.error", lang, reason=reason), color="danger", className="panel-error mb-0")

@@ -1,0 +1,48 @@
+"""Sources, their freshness, their runs and the records they refused."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+
+from data_sources.db import database
+from data_sources.models import RejectedRecord, Source, SourceRun
+from data_sources.runtime import cache
+
+SOURCE_COLUMNS = ["key", "name", "kind", "freshness_budget_seconds", "last_success_at", "last_failure_at", "last_error"]
+
+
+@cache.memoize()
+def source_status(city_code: str) -> pd.DataFrame:
+    """Columns: key, name, kind, freshness_budget_seconds, last_success_at, last_failure_at, last_error."""
+    stmt = select(*(getattr(Source, c) for c in SOURCE_COLUMNS)).where(Source.city_code == city_code).order_by(Source.key)
+    with database.engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=SOURCE_COLUMNS)
+
+
+def latest_runs(city_code: str, limit: int = 20) -> pd.DataFrame:
+    """Columns: source, started_at, finished_at, status, rows_received, rows_accepted, rows_rejected, message."""
+    stmt = (
+        select(Source.name, SourceRun.started_at, SourceRun.finished_at, SourceRun.status, SourceRun.rows_received,
+               SourceRun.rows_accepted, SourceRun.rows_rejected, SourceRun.message)
+        .join(Source, Source.id == SourceRun.source_id)
+        .where(Source.city_code == city_code)
+        .order_by(SourceRun.started_at.desc(), SourceRun.id.desc())
+        .limit(limit)
+    )
+    with database.engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=[
+            "source", "started_at", "finished_at", "status", "rows_received", "rows_accepted", "rows_rejected", "message"])
+
+
+def rejected_records(city_code: str, limit: int = 50) -> pd.DataFrame:
+    """Columns: source, created_at, external_id, reason, raw (newest first)."""
+    stmt = (
+        select(Source.name, RejectedRecord.created_at, RejectedRecord.external_id, RejectedRecord.reason,
+               RejectedRecord.raw)
+        .join(Source, Source.id == RejectedRecord.source_id)
+        .where(Source.city_code == city_code)
+        .order_by(RejectedRecord.created_at.desc(), RejectedRecord.id.desc())
+        .limit(limit)
+    )
+    with database.engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=["source", "created_at", "external_id", "reason", "raw"])

@@ -1,0 +1,38 @@
+"""The process's shared objects: the settings, the city profile, the engine and the cache.
+
+They are attached to the Flask server by ``init_app`` and read back through
+``current_app``; nothing here holds per-request or per-user state.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_caching import Cache
+
+from cities import CityProfile
+from data_sources.db import database
+from settings import Settings
+
+cache = Cache()
+
+_SETTINGS = "LIVEROOM_SETTINGS"
+_PROFILE = "LIVEROOM_PROFILE"
+
+
+def init_app(server: Flask, settings: Settings, profile: CityProfile) -> None:
+    server.config[_SETTINGS] = settings
+    server.config[_PROFILE] = profile
+    server.config["SECRET_KEY"] = settings.secret_key
+    database.configure(settings.database_url)
+    config = {"CACHE_TYPE": settings.cache_type, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout_seconds}
+    if settings.cache_type == "RedisCache":
+        config["CACHE_REDIS_URL"] = settings.cache_redis_url
+        config["CACHE_KEY_PREFIX"] = f"liveroom:{profile.code}:"
+    cache.init_app(server, config=config)
+
+
+def current_settings() -> Settings:
+    return current_app.config[_SETTINGS]
+
+
+def current_profile() -> CityProfile:
+    return current_app.config[_PROFILE]

@@ -1,0 +1,207 @@
+"""Live mode for the demo city: every few seconds, new complaints, agency responses and
+device heartbeats, so a wall screen visibly moves.
+
+``python -m data_sources.simulator`` runs it as its own process (the Procfile's
+``simulator``); the development server (``make run``) runs it in a background thread.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import shapely
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from cities import CityProfile, load_profile
+from data_sources import demo_text as words
+from data_sources import models as m
+from data_sources.db import make_engine
+from data_sources.deadlines import WorkCalendar, due_at
+from data_sources.geo import random_points_in
+from data_sources.profile_sync import lookup_ids
+
+log = logging.getLogger(__name__)
+
+# the next status of an open complaint, and what the event says
+_NEXT = {"received": ("assigned", "Diteruskan ke OPD"), "assigned": ("responded", "Ditanggapi OPD"),
+         "responded": ("in_progress", "Sedang ditangani"), "in_progress": ("resolved", "Selesai ditangani")}
+_HOUR_SHAPE = np.array([1, .6, .4, .3, .4, 1, 3, 6, 8, 8, 7, 7, 7, 6, 6, 6, 6, 6, 5, 5, 4, 3, 2, 1.5])
+_HOUR_SHAPE = _HOUR_SHAPE / _HOUR_SHAPE.mean()
+
+
+class Simulator:
+    """One city's live feed. Holds its own random generator and tick counter; nothing global."""
+
+    def __init__(self, engine: Engine, profile: CityProfile, *, seed: int = 1, complaints_per_minute: float = 6.0,
+                 interval_seconds: float = 5.0) -> None:
+        self.engine = engine
+        self.profile = profile
+        self.rng = np.random.default_rng(seed)
+        self.rate = complaints_per_minute
+        self.interval = interval_seconds
+        self.ticks = 0
+        self.calendar = WorkCalendar.for_profile(profile)
+        self.categories = {c.code: c for c in profile.complaint_categories}
+        self.category_ids = lookup_ids(engine, m.ComplaintCategory, profile.code)
+        self.agency_ids = lookup_ids(engine, m.Agency, profile.code)
+        self.source_ids = lookup_ids(engine, m.Source, profile.code, key="key")
+        with engine.connect() as conn:
+            rows = conn.execute(select(m.Region.id, m.Region.code, m.Region.name, m.Region.parent_code, m.Region.geometry)
+                                .where(m.Region.city_code == profile.code, m.Region.level == "kelurahan")).all()
+            region_ids = dict(conn.execute(select(m.Region.code, m.Region.id)
+                                           .where(m.Region.city_code == profile.code)).all())
+        self.kelurahan = [(r.id, r.name, region_ids[r.parent_code], shapely.from_geojson(r.geometry)) for r in rows]
+
+    # -- complaints ----------------------------------------------------------------------------
+
+    def _new_complaints(self, conn, now: datetime) -> int:
+        local_hour = now.astimezone(self.calendar.tz).hour
+        expected = self.rate * self.interval / 60 * _HOUR_SHAPE[local_hour]
+        count = int(self.rng.poisson(expected))
+        codes = list(self.categories)
+        weights = np.array([self.categories[c].demo_weight for c in codes])
+        system = self.profile.complaint_system.get("name", "DEMO").upper()
+        for i in range(count):
+            category = self.categories[codes[self.rng.choice(len(codes), p=weights / weights.sum())]]
+            kel_id, kel_name, kec_id, shape = self.kelurahan[self.rng.integers(len(self.kelurahan))]
+            lat, lon = random_points_in(shape, 1, self.rng)
+            place = f"{self.rng.choice(words.STREETS)} No. {self.rng.integers(1, 200)}, {kel_name}"
+            templates = words.TEMPLATES.get(category.code, words.GENERIC_TEMPLATE)
+            complaint_id = conn.execute(m.Complaint.__table__.insert().values(
+                city_code=self.profile.code, source_id=self.source_ids["complaints"],
+                external_id=f"{system}-L{int(now.timestamp())}{self.ticks % 1000:03d}{i:02d}",
+                category_id=self.category_ids[category.code], agency_id=self.agency_ids[category.agency],
+                kecamatan_id=kec_id, kelurahan_id=kel_id, lat=round(float(lat[0]), 6), lon=round(float(lon[0]), 6),
+                address=place, description=templates[self.rng.integers(len(templates))].format(place=place),
+                channel=str(self.rng.choice(words.CHANNELS, p=words.CHANNEL_WEIGHTS)), status="received",
+                received_at=now, updated_at=now,
+                response_due_at=due_at(now, category.response_hours, category.working_hours_only, self.calendar),
+                resolution_due_at=due_at(now, category.resolution_hours, category.working_hours_only, self.calendar),
+            ).returning(m.Complaint.id)).scalar_one()
+            conn.execute(m.ComplaintEvent.__table__.insert().values(
+                complaint_id=complaint_id, status="received", at=now, note="Aduan diterima"))
+        return count
+
+    def _advance_complaints(self, conn, now: datetime) -> int:
+        """Move a few recent open complaints one step along their way."""
+        recent = conn.execute(
+            select(m.Complaint.id, m.Complaint.status, m.Complaint.agency_id)
+            .where(m.Complaint.city_code == self.profile.code, m.Complaint.status.in_(list(_NEXT)),
+                   m.Complaint.received_at >= now - timedelta(days=3))
+            .order_by(m.Complaint.received_at.desc()).limit(200)
+        ).all()
+        if not recent:
+            return 0
+        chosen = self.rng.choice(len(recent), size=min(len(recent), int(self.rng.integers(1, 4))), replace=False)
+        for index in chosen:
+            row = recent[int(index)]
+            status, note = _NEXT[row.status]
+            values = {"status": status, "updated_at": now}
+            values |= {"assigned": {"assigned_at": now}, "responded": {"first_response_at": now},
+                       "resolved": {"resolved_at": now}}.get(status, {})
+            conn.execute(update(m.Complaint).where(m.Complaint.id == row.id).values(**values))
+            conn.execute(m.ComplaintEvent.__table__.insert().values(
+                complaint_id=row.id, status=status, at=now, agency_id=row.agency_id, note=note))
+        return len(chosen)
+
+    # -- devices -------------------------------------------------------------------------------
+
+    def _heartbeats(self, conn, now: datetime) -> int:
+        """A sample for each device whose turn it is (every device about once a minute)."""
+        groups = max(1, round(60 / self.interval))
+        rows = conn.execute(
+            select(m.Device.id, m.Device.kind, m.Device.state)
+            .where(m.Device.city_code == self.profile.code, m.Device.active.is_(True),
+                   m.Device.id % groups == self.ticks % groups)
+        ).all()
+        samples, changes = [], []
+        for row in rows:
+            roll = self.rng.random()
+            state = row.state
+            if state in ("online", "unknown"):
+                state = "offline" if roll < 0.0008 else ("degraded" if row.kind == "wifi" and roll < 0.01 else "online")
+            elif state == "degraded":
+                state = "online" if roll < 0.4 else "degraded"
+            elif state == "offline":
+                state = "online" if roll < 0.03 else "offline"
+            latency = None if state == "offline" else round(float(self.rng.gamma(2.0, 15.0)) * (8 if state == "degraded"
+                                                                                                else 1), 1)
+            samples.append({"device_id": row.id, "at": now, "state": state, "latency_ms": latency})
+            if state != row.state:
+                changes.append({"device_id": row.id, "at": now, "from_state": row.state, "to_state": state})
+                conn.execute(update(m.Device).where(m.Device.id == row.id).values(state=state, state_since=now))
+        if samples:
+            conn.execute(m.DeviceSample.__table__.insert(), samples)
+            seen = [s["device_id"] for s in samples if s["state"] != "offline"]
+            if seen:
+                conn.execute(update(m.Device).where(m.Device.id.in_(seen)).values(last_seen_at=now))
+        if changes:
+            conn.execute(m.DeviceStateChange.__table__.insert(), changes)
+        return len(samples)
+
+    def _record_run(self, conn, key: str, now: datetime, rows: int) -> None:
+        source_id = self.source_ids[key]
+        conn.execute(m.SourceRun.__table__.insert().values(
+            source_id=source_id, started_at=now, finished_at=now, status="ok", rows_received=rows, rows_accepted=rows,
+            rows_rejected=0, message="Simulator"))
+        conn.execute(update(m.Source).where(m.Source.id == source_id).values(last_success_at=now))
+
+    def tick(self, now: datetime | None = None) -> dict[str, int]:
+        now = now or datetime.now(timezone.utc)
+        with self.engine.begin() as conn:
+            new = self._new_complaints(conn, now)
+            advanced = self._advance_complaints(conn, now)
+            samples = self._heartbeats(conn, now)
+            self._record_run(conn, "complaints", now, new + advanced)
+            self._record_run(conn, "cctv_nvr", now, samples)
+            self._record_run(conn, "wifi_probe", now, samples)
+        self.ticks += 1
+        return {"new_complaints": new, "advanced_complaints": advanced, "device_samples": samples}
+
+    def safe_tick(self) -> None:
+        try:
+            self.tick()
+        except SQLAlchemyError:
+            log.exception("simulator tick failed; trying again next tick")
+
+
+def start_background(settings) -> BackgroundScheduler:
+    """Run the simulator in a daemon thread of this process (development server only)."""
+    simulator = Simulator(make_engine(settings.database_url), load_profile(settings.city), seed=settings.demo_seed,
+                          interval_seconds=settings.simulate_interval_seconds)
+    scheduler = BackgroundScheduler(daemon=True)
+    scheduler.add_job(simulator.safe_tick, "interval", seconds=settings.simulate_interval_seconds, max_instances=1,
+                      coalesce=True, next_run_time=datetime.now(timezone.utc))
+    scheduler.start()
+    return scheduler
+
+
+def main(argv: list[str] | None = None) -> int:
+    from settings import load_settings
+
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="python -m data_sources.simulator", description=__doc__.splitlines()[0])
+    parser.add_argument("--interval", type=float, default=settings.simulate_interval_seconds, help="seconds between ticks")
+    parser.add_argument("--complaints-per-minute", type=float, default=6.0)
+    parser.add_argument("--ticks", type=int, default=0, help="stop after this many ticks (0: run until stopped)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    simulator = Simulator(make_engine(settings.database_url), load_profile(settings.city), seed=settings.demo_seed,
+                          complaints_per_minute=args.complaints_per_minute, interval_seconds=args.interval)
+    if args.ticks:
+        for _ in range(args.ticks):
+            log.info("tick %s", simulator.tick())
+        return 0
+    scheduler = BlockingScheduler()
+    scheduler.add_job(simulator.safe_tick, "interval", seconds=args.interval, max_instances=1, coalesce=True)
+    scheduler.start()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

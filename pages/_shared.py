@@ -1,0 +1,40 @@
+"""What every page needs from the request and the app: language, theme, settings, profile, now.
+
+Language and theme come from a cookie (set by /set-language/<code> and /set-theme/<name>,
+or by ``?lang=`` / ``?theme=`` on any page URL), falling back to the settings' defaults.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import has_request_context, request
+
+from components.i18n import normalise_language
+from components.theme import normalise_theme
+from data_sources import clock
+from data_sources.runtime import current_profile, current_settings
+
+LANGUAGE_COOKIE = "liveroom_lang"
+THEME_COOKIE = "liveroom_theme"
+
+
+def language() -> str:
+    default = current_settings().language
+    if not has_request_context():
+        return default
+    return normalise_language(request.cookies.get(LANGUAGE_COOKIE), default)
+
+
+def theme() -> str:
+    default = current_settings().theme
+    if not has_request_context():
+        return default
+    return normalise_theme(request.cookies.get(THEME_COOKIE), default)
+
+
+def now_bucket() -> datetime:
+    """Now, floored to the cache timeout so repeated refreshes share one query."""
+    return clock.bucket(clock.utcnow(), max(1, current_settings().cache_timeout_seconds))
+
+
+__all__ = ["language", "theme", "now_bucket", "current_profile", "current_settings"]
