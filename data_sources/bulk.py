@@ -38,7 +38,7 @@ def _copy_text(frame: pd.DataFrame) -> io.StringIO:
             out[name] = out[name].dt.strftime("%Y-%m-%d %H:%M:%S.%f")
         elif pd.api.types.is_bool_dtype(out[name]):
             out[name] = out[name].map({True: "t", False: "f"})
-    out.to_csv(buffer, index=False, header=False, na_rep="\\N", sep="\t", quoting=3, escapechar="\\", lineterminator="\n")
+    out.to_csv(buffer, index=False, header=False, na_rep="\\N", sep="\t", quoting=3, lineterminator="\n")
     buffer.seek(0)
     return buffer
 
@@ -51,7 +51,7 @@ def bulk_insert(conn: Connection, table: Table, columns: Mapping[str, np.ndarray
     names = list(frame.columns)
     if conn.dialect.name == "postgresql":
         for name in names:  # tabs and newlines would break the COPY text format
-            if frame[name].dtype == object:
+            if pd.api.types.infer_dtype(frame[name], skipna=True) == "string":
                 frame[name] = frame[name].str.replace(r"[\t\n\r\\]", " ", regex=True)
         raw = conn.connection.driver_connection
         with raw.cursor() as cursor:

@@ -124,7 +124,7 @@ def _place_complaints(rng, n, profile: CityProfile, shapes, kel_ids, kec_ids):
     kel_names = np.array([kel.name for _, kel in kels], dtype=object)[choice]
     kec_codes = np.array([kec.code for kec, _ in kels], dtype=object)[choice]
     return dict(
-        lat=np.round(lat, 6), lon=np.round(lon, 6), kel_name=kel_names, kec_code=kec_codes,
+        lat=lat, lon=lon, kel_name=kel_names, kec_code=kec_codes,
         kelurahan_id=np.array([kel_ids[c] for c in kel_codes]), kecamatan_id=np.array([kec_ids[c] for c in kec_codes]),
     )
 
@@ -314,7 +314,7 @@ def _device_frame(rng, profile, ids, shapes, kind, count, start_id, source_id, n
         "name": names, "site_type": site_type,
         "kecamatan_id": [ids["kecamatan"][kels[i][0].code] for i in choice],
         "kelurahan_id": [ids["kelurahan"][kels[i][1].code] for i in choice],
-        "lat": np.round(lat, 6), "lon": np.round(lon, 6), "host": None, "port": None, "check_url": None,
+        "lat": lat, "lon": lon, "host": None, "port": None, "check_url": None,
         "check_method": "push", "expected_interval_seconds": rules.expected_interval_seconds,
         "uptime_target": rules.uptime_target, "state": "unknown", "state_since": pd.NaT, "last_seen_at": pd.NaT,
         "installed_at": _to_datetime64(installed), "active": True,

@@ -76,7 +76,7 @@ class Simulator:
                 city_code=self.profile.code, source_id=self.source_ids["complaints"],
                 external_id=f"{system}-L{int(now.timestamp())}{self.ticks % 1000:03d}{i:02d}",
                 category_id=self.category_ids[category.code], agency_id=self.agency_ids[category.agency],
-                kecamatan_id=kec_id, kelurahan_id=kel_id, lat=round(float(lat[0]), 6), lon=round(float(lon[0]), 6),
+                kecamatan_id=kec_id, kelurahan_id=kel_id, lat=float(lat[0]), lon=float(lon[0]),
                 address=place, description=templates[self.rng.integers(len(templates))].format(place=place),
                 channel=str(self.rng.choice(words.CHANNELS, p=words.CHANNEL_WEIGHTS)), status="received",
                 received_at=now, updated_at=now,
