@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -86,17 +87,24 @@ def postgres_server():
     engine.dispose()
 
 
+@contextmanager
+def fresh_postgres_database(server):
+    """A new, empty PostgreSQL database, dropped on exit."""
+    name = f"liveroom_test_{uuid.uuid4().hex[:10]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        database.dispose()
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
 def postgres_url(postgres_server):
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    name = f"liveroom_test_{uuid.uuid4().hex[:10]}"
-    with postgres_server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    database.dispose()
-    with postgres_server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with fresh_postgres_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -105,6 +113,19 @@ def any_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'liveroom.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def city_any(request, tmp_path_factory):
+    """The generated test city (approximate areas) on SQLite, then on PostgreSQL; one per module."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('city_any') / 'city.db'}"
+        make_city(url, None)
+        yield url
+        return
+    with fresh_postgres_database(request.getfixturevalue("postgres_server")) as url:
+        make_city(url, None)
+        yield url
 
 
 # --- the test city ----------------------------------------------------------------------------
