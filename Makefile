@@ -1,0 +1,54 @@
+# Live Room: `make run` serves the app with the demo city; `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: run serve test test-slow demo demo-million migrate simulate clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+## run: install, migrate, seed the demo city on first start, serve on http://127.0.0.1:8050 with the live simulator
+run: $(VENV)/.runtime
+	$(PY) -m data_sources.migrate
+	$(PY) app.py
+
+## serve: the same app under gunicorn, as the Procfile does (no simulator; run `make simulate` beside it)
+serve: $(VENV)/.runtime
+	$(PY) -m data_sources.migrate
+	$(VENV)/bin/gunicorn app:server --preload --bind 127.0.0.1:$${PORT:-8050} --workers 2 --threads 4 --timeout 120
+
+simulate: $(VENV)/.runtime
+	$(PY) -m data_sources.simulator
+
+migrate: $(VENV)/.runtime
+	$(PY) -m data_sources.migrate
+
+## demo: (re)generate the default demo city into the configured database
+demo: $(VENV)/.runtime
+	$(PY) -m data_sources.demo
+
+## demo-million: the metropolis-scale city into benchmarks/out/million.db, timed
+demo-million: $(VENV)/.runtime
+	mkdir -p benchmarks/out
+	rm -f benchmarks/out/million.db*
+	LIVEROOM_DATABASE_URL=sqlite:///benchmarks/out/million.db /usr/bin/time -v $(PY) -m data_sources.demo \
+		--complaints 1000000 --cameras 10000 --access-points 10000 --raw-sample-hours 1
+
+## test: install the dev requirements and run the whole default suite
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+## test-slow: the slow suites (scale), not part of `make test`
+test-slow: $(VENV)/.dev
+	$(PY) -m pytest -m slow
+
+clean:
+	rm -rf $(VENV) instance benchmarks/out tests/screenshots
