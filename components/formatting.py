@@ -48,3 +48,26 @@ def age(moment: datetime | None, now: datetime, lang: str = "id") -> str:
     if seconds < 86400 * 2:
         return t("age.hours", lang, n=int(seconds // 3600))
     return t("age.days", lang, n=int(seconds // 86400))
+
+
+def duration(seconds: float, lang: str = "id") -> str:
+    """A compact duration: '12 m', '3 j 12 m', '2 h 5 j' (hari, jam, menit); English '3 h 12 m', '2 d 5 h'."""
+    seconds = max(0, int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    d, h, m = (t(f"unit.{u}", lang) for u in ("day", "hour", "minute"))
+    if days:
+        return f"{days} {d} {hours} {h}" if hours else f"{days} {d}"
+    if hours:
+        return f"{hours} {h} {minutes} {m}" if minutes else f"{hours} {h}"
+    return f"{minutes} {m}"
+
+
+def month(moment, lang: str = "id") -> str:
+    """'Oktober 2026' / 'October 2026' for a date or datetime."""
+    from babel.dates import format_date
+
+    if moment is None:
+        return "–"
+    return format_date(moment, "LLLL yyyy", locale=_LOCALES[lang])

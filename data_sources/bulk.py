@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Table, text
 
 SQLITE_BATCH = 50_000
+COPY_BATCH = 200_000
 
 
 def _sqlite_values(column: np.ndarray | pd.Series):
@@ -56,18 +57,16 @@ def bulk_insert(conn: Connection, table: Table, columns: Mapping[str, np.ndarray
         raw = conn.connection.driver_connection
         with raw.cursor() as cursor:
             with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-                buffer = _copy_text(frame)
-                while chunk := buffer.read(1 << 20):
-                    copy.write(chunk)
+                for start in range(0, len(frame), COPY_BATCH):  # bounded memory for tens of millions of rows
+                    copy.write(_copy_text(frame.iloc[start : start + COPY_BATCH]).getvalue())
         if "id" in names:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"))
         return len(frame)
-    values = [_sqlite_values(frame[name]) for name in names]
-    rows = list(zip(*values))
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     raw = conn.connection.driver_connection
-    for start in range(0, len(rows), SQLITE_BATCH):
-        raw.executemany(sql, rows[start : start + SQLITE_BATCH])
+    for start in range(0, len(frame), SQLITE_BATCH):
+        part = frame.iloc[start : start + SQLITE_BATCH]
+        raw.executemany(sql, list(zip(*(_sqlite_values(part[name]) for name in names))))
     return len(frame)
 
 

@@ -111,8 +111,8 @@ class Simulator:
 
     # -- devices -------------------------------------------------------------------------------
 
-    def _heartbeats(self, conn, now: datetime) -> int:
-        """A sample for each device whose turn it is (every device about once a minute)."""
+    def _heartbeats(self, conn, now: datetime) -> dict[str, int]:
+        """A sample for each device whose turn it is (every device about once a minute); counts by kind."""
         groups = max(1, round(60 / self.interval))
         rows = conn.execute(
             select(m.Device.id, m.Device.kind, m.Device.state)
@@ -142,7 +142,7 @@ class Simulator:
                 conn.execute(update(m.Device).where(m.Device.id.in_(seen)).values(last_seen_at=now))
         if changes:
             conn.execute(m.DeviceStateChange.__table__.insert(), changes)
-        return len(samples)
+        return {kind: sum(1 for r in rows if r.kind == kind) for kind in m.DEVICE_KINDS}
 
     def _record_run(self, conn, key: str, now: datetime, rows: int) -> None:
         source_id = self.source_ids[key]
@@ -158,10 +158,10 @@ class Simulator:
             advanced = self._advance_complaints(conn, now)
             samples = self._heartbeats(conn, now)
             self._record_run(conn, "complaints", now, new + advanced)
-            self._record_run(conn, "cctv_nvr", now, samples)
-            self._record_run(conn, "wifi_probe", now, samples)
+            self._record_run(conn, "cctv_nvr", now, samples["cctv"])
+            self._record_run(conn, "wifi_probe", now, samples["wifi"])
         self.ticks += 1
-        return {"new_complaints": new, "advanced_complaints": advanced, "device_samples": samples}
+        return {"new_complaints": new, "advanced_complaints": advanced, "device_samples": sum(samples.values())}
 
     def safe_tick(self) -> None:
         try:

@@ -1,0 +1,88 @@
+"""Tables for KPIs, indicators and sources: DataFrame in, dbc.Table out."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from components import formatting
+from components.i18n import t
+from components.tiles import freshness_level
+from data_sources.clock import as_datetime
+
+
+def _table(headers: list[str], rows: list[list], table_id: str) -> dbc.Table:
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody([html.Tr(r) for r in rows])],
+        striped=True, hover=True, responsive=True, className="table-compact", id=table_id,
+    )
+
+
+def _value(value: float, unit: str, lang: str) -> str:
+    if pd.isna(value):
+        return "–"
+    digits = 0 if abs(value) >= 1000 or float(value).is_integer() else 1
+    text = formatting.number(value, lang, digits)
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def _status_badge(ok: bool, lang: str) -> dbc.Badge:
+    return dbc.Badge(t("services.on_target" if ok else "services.off_target", lang),
+                     color="success" if ok else "danger", className="status-badge")
+
+
+def kpi_table(frame: pd.DataFrame, agency_names: dict[str, str], lang: str) -> dbc.Table:
+    """Columns used: code, name_id/name_en, agency, value, target, unit, on_target. Off-target rows first."""
+    ordered = frame.sort_values(["on_target", "code"])
+    rows = [
+        [html.Td(row[f"name_{lang}"]), html.Td(agency_names.get(row["agency"], row["agency"]), title=row["agency"]),
+         html.Td(_value(row["value"], row["unit"], lang), **{"data-kpi": f"kpi_{row['code']}"}),
+         html.Td(_value(row["target"], row["unit"], lang)), html.Td(_status_badge(bool(row["on_target"]), lang))]
+        for _, row in ordered.iterrows()
+    ]
+    headers = [t(k, lang) for k in ("services.kpi", "services.agency", "services.value", "services.target",
+                                    "services.status")]
+    return _table(headers, rows, "services-kpi-table")
+
+
+def indicator_table(frame: pd.DataFrame, lang: str) -> dbc.Table:
+    """Columns used: dimension, sub_dimension, name_*, value, previous_value, target, unit, evidence."""
+    rows = []
+    for _, row in frame.iterrows():
+        change = "–"
+        if not pd.isna(row["value"]) and not pd.isna(row["previous_value"]) and row["previous_value"]:
+            change = formatting.percent((row["value"] - row["previous_value"]) / abs(row["previous_value"]), lang)
+            if not change.startswith("-"):
+                change = "+" + change
+        rows.append([
+            html.Td(t(f"dimension.{row['dimension']}", lang)), html.Td(row["sub_dimension"]),
+            html.Td(row[f"name_{lang}"]),
+            html.Td(_value(row["value"], row["unit"], lang), **{"data-kpi": f"indicator_{row['code']}"}),
+            html.Td(_value(row["target"], row["unit"], lang)), html.Td(change),
+            html.Td(row["evidence"] if isinstance(row["evidence"], str) else "–", className="small"),
+        ])
+    headers = [t(k, lang) for k in ("evaluation.dimension", "evaluation.sub_dimension", "evaluation.indicator",
+                                    "evaluation.value", "evaluation.target", "evaluation.change", "evaluation.evidence")]
+    return _table(headers, rows, "evaluation-indicator-table")
+
+
+def source_table(frame: pd.DataFrame, now: datetime, lang: str, tz: str, tz_label: str) -> dbc.Table:
+    """Columns used: key, name, kind, freshness_budget_seconds, last_success_at, last_error."""
+    rows = []
+    for _, row in frame.iterrows():
+        last = as_datetime(row["last_success_at"])
+        level = freshness_level(last, now, int(row["freshness_budget_seconds"]))
+        state = dbc.Badge(t("sources.fresh" if level == "fresh" else "sources.stale", lang),
+                          color={"fresh": "success", "amber": "warning"}.get(level, "danger"))
+        rows.append([
+            html.Td(row["name"]), html.Td(row["kind"]),
+            html.Td([formatting.local_datetime(last, tz, tz_label, lang), html.Br(),
+                     html.Small(formatting.age(last, now, lang))]),
+            html.Td(formatting.duration(int(row["freshness_budget_seconds"]), lang)),
+            html.Td(state, **{"data-source": row["key"], "data-freshness": level}),
+        ])
+    headers = [t(k, lang) for k in ("sources.name", "sources.kind", "sources.last_success", "sources.budget",
+                                    "sources.state")]
+    return _table(headers, rows, "sources-table")

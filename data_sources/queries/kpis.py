@@ -1,0 +1,63 @@
+"""Service KPI values against their targets."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from data_sources.db import database
+from data_sources.models import Agency, KpiDefinition, KpiValue
+from data_sources.runtime import cache
+
+LATEST_COLUMNS = ["code", "name_id", "name_en", "unit", "target", "direction", "agency", "period_start", "value",
+                  "previous_value", "on_target"]
+
+
+def on_target(value: float, target: float, direction: str) -> bool:
+    return value >= target if direction == "higher" else value <= target
+
+
+@cache.memoize(timeout=300)
+def latest(city_code: str) -> pd.DataFrame:
+    """One row per KPI with its newest value and the one before. Columns: LATEST_COLUMNS."""
+    newest = (
+        select(KpiValue.kpi_id, func.max(KpiValue.period_start).label("period_start"))
+        .group_by(KpiValue.kpi_id).subquery()
+    )
+    current = aliased(KpiValue)
+    previous = aliased(KpiValue)
+    previous_period = (
+        select(func.max(KpiValue.period_start)).where(KpiValue.kpi_id == current.kpi_id,
+                                                      KpiValue.period_start < current.period_start)
+        .correlate(current).scalar_subquery()
+    )
+    stmt = (
+        select(KpiDefinition.code, KpiDefinition.name_id, KpiDefinition.name_en, KpiDefinition.unit,
+               KpiDefinition.target, KpiDefinition.direction, Agency.code.label("agency"), current.period_start,
+               current.value, previous.value.label("previous_value"))
+        .join(newest, newest.c.kpi_id == KpiDefinition.id)
+        .join(current, and_(current.kpi_id == KpiDefinition.id, current.period_start == newest.c.period_start))
+        .outerjoin(previous, and_(previous.kpi_id == KpiDefinition.id, previous.period_start == previous_period))
+        .outerjoin(Agency, Agency.id == KpiDefinition.agency_id)
+        .where(KpiDefinition.city_code == city_code)
+        .order_by(KpiDefinition.code)
+    )
+    with database.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=LATEST_COLUMNS[:-1])
+    frame["on_target"] = [on_target(v, t, d) for v, t, d in zip(frame["value"], frame["target"], frame["direction"])]
+    return frame
+
+
+@cache.memoize(timeout=300)
+def series(city_code: str, code: str, months: int = 36) -> pd.DataFrame:
+    """Columns: period_start, value for one KPI, oldest first (at most ``months`` rows)."""
+    stmt = (
+        select(KpiValue.period_start, KpiValue.value)
+        .join(KpiDefinition, KpiDefinition.id == KpiValue.kpi_id)
+        .where(KpiDefinition.city_code == city_code, KpiDefinition.code == code)
+        .order_by(KpiValue.period_start.desc())
+        .limit(months)
+    )
+    with database.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["period_start", "value"])
+    return frame.iloc[::-1].reset_index(drop=True)

@@ -1,0 +1,80 @@
+"""Services, evaluation and sources pages in headless Chromium, checked against SQL."""
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from tests.browser import save_screenshot
+from tests.conftest import test_settings
+
+LATEST_KPI_SQL = """
+SELECT d.code, d.target, d.direction, v.value FROM kpi_definitions d
+JOIN kpi_values v ON v.kpi_id = d.id
+WHERE v.period_start = (SELECT max(period_start) FROM kpi_values w WHERE w.kpi_id = d.id)
+"""
+
+
+def _rows(url, sql, **params):
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql), params).all()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def app_duo(dash_duo, city_db):
+    dash_duo.start_server(create_app(test_settings(city_db), prepare_database=False))
+    return dash_duo
+
+
+def test_services_page_counts_kpis_off_target(app_duo, city_db):
+    dash_duo = app_duo
+    dash_duo.driver.get(dash_duo.server_url + "/services")
+    dash_duo.wait_for_element('[data-kpi="kpis_off_target"]', timeout=20)
+    latest = _rows(city_db, LATEST_KPI_SQL)
+    off = sum(1 for _, target, direction, value in latest
+              if (value < target if direction == "higher" else value > target))
+    assert int(dash_duo.find_element('[data-kpi="kpis_off_target"]').text) == off
+    assert int(dash_duo.find_element('[data-kpi="kpis_on_target"]').text) == len(latest) - off
+    assert len(dash_duo.find_elements("#services-kpi-table tbody tr")) == len(latest) == 12
+    fire = dict((code, value) for code, _, _, value in latest)["waktu_tanggap_damkar"]
+    assert dash_duo.find_element('[data-kpi="kpi_waktu_tanggap_damkar"]').text == (
+        f"{fire:.1f}".replace(".", ",") + " menit")
+    # choosing another KPI redraws the trend with that KPI's target
+    dash_duo.select_dcc_dropdown("#services-kpi-select", value="Waktu tanggap kebakaran")
+    dash_duo.wait_for_contains_text("#services-trend", "Target 15", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_evaluation_page_scores_the_six_dimensions(app_duo, city_db):
+    dash_duo = app_duo
+    dash_duo.driver.get(dash_duo.server_url + "/evaluation")
+    dash_duo.wait_for_element('[data-kpi="dimension_governance"]', timeout=20)
+    year = _rows(city_db, "SELECT max(year) FROM indicator_values")[0][0]
+    rows = _rows(city_db, """SELECT i.target, v.value FROM indicators i JOIN indicator_values v ON v.indicator_id = i.id
+                             WHERE i.dimension = 'economy' AND v.year = :y""", y=year)
+    expected = sum(min(value / target, 1.2) for target, value in rows) / len(rows)
+    assert dash_duo.find_element('[data-kpi="dimension_economy"]').text == f"{round(expected * 100)}%"
+    for dimension in ("governance", "branding", "economy", "living", "society", "environment"):
+        assert dash_duo.find_element(f'[data-kpi="dimension_{dimension}"]').text.endswith("%")
+    assert len(dash_duo.find_elements("#evaluation-indicator-table tbody tr")) == 17
+    save_screenshot(dash_duo.driver, "evaluation-light-1920x1080")
+    # another year: the table follows
+    dash_duo.select_dcc_dropdown("#evaluation-year", value="2018")
+    dash_duo.wait_for_contains_text("#evaluation-indicator-table", "Laporan kinerja 2018", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_sources_page_shows_freshness_runs_and_refused_rows(app_duo):
+    dash_duo = app_duo
+    dash_duo.driver.get(dash_duo.server_url + "/sources")
+    dash_duo.wait_for_element("#sources-table", timeout=20)
+    states = {e.get_attribute("data-source"): e.get_attribute("data-freshness")
+              for e in dash_duo.find_elements("#sources-table [data-source]")}
+    assert set(states) == {"complaints", "cctv_nvr", "wifi_probe", "kpi_sheet", "indicator_sheet"}
+    assert states["complaints"] == "red"  # the fixture city's feed stopped long ago
+    rejected = dash_duo.find_element("#sources-rejected-table").text
+    assert "Koordinat di luar wilayah kota" in rejected and "tidak ada dalam profil kota" in rejected
+    assert len(dash_duo.find_elements("#sources-runs-table tbody tr")) == 5
+    assert dash_duo.get_logs() == []
