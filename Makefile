@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run serve test test-slow demo demo-million migrate simulate clean
+.PHONY: run serve test test-slow lint demo demo-million migrate simulate clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ demo-million: $(VENV)/.runtime
 ## test: install the dev requirements and run the whole default suite
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+## lint: pyflakes-level checks (undefined names, unused imports)
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check --select F,E9 --line-length 120 --exclude .venv .
 
 ## test-slow: the slow suites (scale), not part of `make test`
 test-slow: $(VENV)/.dev

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output
 from flask import Flask, redirect, request
 

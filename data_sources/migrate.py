@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     elif action == "downgrade":
         downgrade(url, argv[1] if len(argv) > 1 else "base")
     else:
-        print(f"usage: python -m data_sources.migrate [upgrade [REV] | downgrade [REV]]", file=sys.stderr)
+        print("usage: python -m data_sources.migrate [upgrade [REV] | downgrade [REV]]", file=sys.stderr)
         return 2
     return 0
 

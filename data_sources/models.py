@@ -280,32 +280,33 @@ class MaintenanceWindow(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
 
 
-class DeviceUptimeHourly(Base):
-    """Seconds a device was up, known and in maintenance during one UTC hour."""
+class UptimeTotals:
+    """What a roll-up adds up: samples seen, and seconds up (degraded included), degraded,
+    known (covered by samples) and in maintenance."""
+
+    samples: Mapped[int] = mapped_column(Integer, default=0)
+    up_seconds: Mapped[float] = mapped_column(Float, default=0)
+    degraded_seconds: Mapped[float] = mapped_column(Float, default=0)
+    known_seconds: Mapped[float] = mapped_column(Float, default=0)
+    maintenance_seconds: Mapped[float] = mapped_column(Float, default=0)
+
+
+class DeviceUptimeHourly(UptimeTotals, Base):
+    """One device's totals for one UTC hour."""
 
     __tablename__ = "device_uptime_hourly"
     __table_args__ = (Index("ix_device_uptime_hourly_hour", "hour"),)
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
     hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
-    samples: Mapped[int] = mapped_column(Integer, default=0)
-    up_seconds: Mapped[float] = mapped_column(Float, default=0)
-    degraded_seconds: Mapped[float] = mapped_column(Float, default=0)
-    known_seconds: Mapped[float] = mapped_column(Float, default=0)
-    maintenance_seconds: Mapped[float] = mapped_column(Float, default=0)
 
 
-class DeviceUptimeDaily(Base):
-    """The hourly roll-up summed over one local (city time zone) day."""
+class DeviceUptimeDaily(UptimeTotals, Base):
+    """The hourly totals summed over one local (city time zone) day."""
 
     __tablename__ = "device_uptime_daily"
     __table_args__ = (Index("ix_device_uptime_daily_day", "day"),)
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    samples: Mapped[int] = mapped_column(Integer, default=0)
-    up_seconds: Mapped[float] = mapped_column(Float, default=0)
-    degraded_seconds: Mapped[float] = mapped_column(Float, default=0)
-    known_seconds: Mapped[float] = mapped_column(Float, default=0)
-    maintenance_seconds: Mapped[float] = mapped_column(Float, default=0)
 
 
 # --- KPIs and smart-city indicators ---------------------------------------------------------

@@ -6,7 +6,6 @@ profile updates rows in place and never duplicates them.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import shapely
@@ -80,20 +79,3 @@ def lookup_ids(engine: Engine, model, city_code: str, key: str = "code") -> dict
         rows = conn.execute(select(getattr(model, key), model.id).where(model.city_code == city_code))
         return {k: i for k, i in rows}
 
-
-def region_geojson(engine: Engine, city_code: str, level: str) -> dict:
-    """A FeatureCollection of one city's regions at ``level``, properties code/name."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(Region.code, Region.name, Region.geometry)
-            .where(Region.city_code == city_code, Region.level == level)
-            .order_by(Region.code)
-        ).all()
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": code, "properties": {"code": code, "name": name}, "geometry": json.loads(geom)}
-            for code, name, geom in rows
-            if geom
-        ],
-    }

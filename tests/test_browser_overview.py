@@ -1,25 +1,15 @@
 """The overview in headless Chromium: live numbers, a map that really draws, both languages
 and both themes, and no console errors."""
-from datetime import timedelta
 
 import dash
 import pytest
-from sqlalchemy import create_engine, text
 
 from app import create_app
 from data_sources import clock
 from tests.browser import (element_image, rendered_polygons, save_screenshot, wait_for_map,
                            warm_pixel_share)
 from tests.conftest import make_city, test_settings
-
-
-def _scalar(url, sql, **params):
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar_one()
-    finally:
-        engine.dispose()
+from tests.sql import scalar
 
 
 def _kpi(dash_duo, name: str) -> str:
@@ -40,19 +30,19 @@ def overview(dash_duo, city_db, shared_geo):
 
 def test_tiles_show_the_database_numbers(overview, city_db):
     dash_duo = overview
-    assert _number(_kpi(dash_duo, "complaints_open")) == _scalar(
+    assert _number(_kpi(dash_duo, "complaints_open")) == scalar(
         city_db, "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected')")
     now = clock.bucket(clock.utcnow(), 15)
     day_start = clock.local_day_start(now, "Asia/Jakarta")
-    assert _number(_kpi(dash_duo, "complaints_today")) == _scalar(
+    assert _number(_kpi(dash_duo, "complaints_today")) == scalar(
         city_db, "SELECT count(*) FROM complaints WHERE received_at >= :s AND received_at <= :n",
         s=day_start.replace(tzinfo=None), n=now.replace(tzinfo=None))
-    assert _number(_kpi(dash_duo, "complaints_overdue")) == _scalar(
+    assert _number(_kpi(dash_duo, "complaints_overdue")) == scalar(
         city_db, """SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected')
                     AND first_response_at IS NULL AND response_due_at < :n""", n=now.replace(tzinfo=None))
-    assert _number(_kpi(dash_duo, "cameras_online")) == _scalar(
+    assert _number(_kpi(dash_duo, "cameras_online")) == scalar(
         city_db, "SELECT count(*) FROM devices WHERE kind = 'cctv' AND state IN ('online', 'degraded')")
-    assert _number(_kpi(dash_duo, "access_points_online")) == _scalar(
+    assert _number(_kpi(dash_duo, "access_points_online")) == scalar(
         city_db, "SELECT count(*) FROM devices WHERE kind = 'wifi' AND state IN ('online', 'degraded')")
     # the fixture city's feeds stopped at a fixed moment: tiles must say their data is stale, not pretend
     tile = dash_duo.find_element('[data-kpi-tile="complaints_open"]')

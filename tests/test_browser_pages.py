@@ -1,25 +1,16 @@
 """Services, evaluation and sources pages in headless Chromium, checked against SQL."""
 import pytest
-from sqlalchemy import create_engine, text
 
 from app import create_app
 from tests.browser import save_screenshot
 from tests.conftest import test_settings
+from tests.sql import rows
 
 LATEST_KPI_SQL = """
 SELECT d.code, d.target, d.direction, v.value FROM kpi_definitions d
 JOIN kpi_values v ON v.kpi_id = d.id
 WHERE v.period_start = (SELECT max(period_start) FROM kpi_values w WHERE w.kpi_id = d.id)
 """
-
-
-def _rows(url, sql, **params):
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).all()
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -32,7 +23,7 @@ def test_services_page_counts_kpis_off_target(app_duo, city_db):
     dash_duo = app_duo
     dash_duo.driver.get(dash_duo.server_url + "/services")
     dash_duo.wait_for_element('[data-kpi="kpis_off_target"]', timeout=20)
-    latest = _rows(city_db, LATEST_KPI_SQL)
+    latest = rows(city_db, LATEST_KPI_SQL)
     off = sum(1 for _, target, direction, value in latest
               if (value < target if direction == "higher" else value > target))
     assert int(dash_duo.find_element('[data-kpi="kpis_off_target"]').text) == off
@@ -51,10 +42,10 @@ def test_evaluation_page_scores_the_six_dimensions(app_duo, city_db):
     dash_duo = app_duo
     dash_duo.driver.get(dash_duo.server_url + "/evaluation")
     dash_duo.wait_for_element('[data-kpi="dimension_governance"]', timeout=20)
-    year = _rows(city_db, "SELECT max(year) FROM indicator_values")[0][0]
-    rows = _rows(city_db, """SELECT i.target, v.value FROM indicators i JOIN indicator_values v ON v.indicator_id = i.id
+    year = rows(city_db, "SELECT max(year) FROM indicator_values")[0][0]
+    values = rows(city_db, """SELECT i.target, v.value FROM indicators i JOIN indicator_values v ON v.indicator_id = i.id
                              WHERE i.dimension = 'economy' AND v.year = :y""", y=year)
-    expected = sum(min(value / target, 1.2) for target, value in rows) / len(rows)
+    expected = sum(min(value / target, 1.2) for target, value in values) / len(values)
     assert dash_duo.find_element('[data-kpi="dimension_economy"]').text == f"{round(expected * 100)}%"
     for dimension in ("governance", "branding", "economy", "living", "society", "environment"):
         assert dash_duo.find_element(f'[data-kpi="dimension_{dimension}"]').text.endswith("%")
@@ -66,7 +57,7 @@ def test_evaluation_page_scores_the_six_dimensions(app_duo, city_db):
     assert dash_duo.get_logs() == []
 
 
-def test_sources_page_shows_freshness_runs_and_refused_rows(app_duo):
+def test_sources_page_shows_freshness_runs_and_refusedrows(app_duo):
     dash_duo = app_duo
     dash_duo.driver.get(dash_duo.server_url + "/sources")
     dash_duo.wait_for_element("#sources-table", timeout=20)

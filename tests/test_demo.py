@@ -11,19 +11,11 @@ from sqlalchemy import create_engine, text
 from data_sources import geo
 from data_sources.demo import SIZES
 from tests.conftest import FIXED_NOW, make_city
+from tests.sql import frame
 
 SIZE = SIZES["test"]
 FACT_TABLES = ["complaints", "complaint_events", "devices", "device_samples", "device_uptime_hourly",
                "device_uptime_daily", "device_state_changes", "kpi_values", "indicator_values", "regions"]
-
-
-def _frame(url, sql):
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return pd.read_sql(text(sql), conn)
-    finally:
-        engine.dispose()
 
 
 def _digest(url) -> dict[str, str]:
@@ -42,7 +34,7 @@ def _digest(url) -> dict[str, str]:
 
 
 def test_counts_follow_the_size(city_db):
-    counts = _frame(city_db, """SELECT (SELECT count(*) FROM complaints) AS complaints,
+    counts = frame(city_db, """SELECT (SELECT count(*) FROM complaints) AS complaints,
         (SELECT count(*) FROM devices WHERE kind='cctv') AS cameras,
         (SELECT count(*) FROM devices WHERE kind='wifi') AS aps,
         (SELECT count(*) FROM regions WHERE level='kecamatan') AS kec,
@@ -74,22 +66,22 @@ def test_generation_is_identical_on_postgresql(postgres_url, tmp_path):
     make_city(postgres_url, None)
     query = """SELECT status, count(*) AS n, min(received_at) AS first, max(received_at) AS last
                FROM complaints GROUP BY status ORDER BY status"""
-    left, right = _frame(sqlite_url, query), _frame(postgres_url, query)
+    left, right = frame(sqlite_url, query), frame(postgres_url, query)
     assert left["n"].tolist() == right["n"].tolist()
     assert (pd.to_datetime(left["first"]) == pd.to_datetime(right["first"])).all()
     events = "SELECT count(*) AS n FROM complaint_events"
-    assert _frame(sqlite_url, events)["n"][0] == _frame(postgres_url, events)["n"][0]
+    assert frame(sqlite_url, events)["n"][0] == frame(postgres_url, events)["n"][0]
     # the sequences follow the explicit ids, so ordinary inserts still work after a bulk load
     engine = create_engine(postgres_url)
     with engine.begin() as conn:
         new_id = conn.execute(text("INSERT INTO complaint_events (complaint_id, status, at) "
                                    "VALUES (1, 'received', now()) RETURNING id")).scalar_one()
     engine.dispose()
-    assert new_id > _frame(postgres_url, "SELECT count(*) AS n FROM complaint_events")["n"][0] - 1
+    assert new_id > frame(postgres_url, "SELECT count(*) AS n FROM complaint_events")["n"][0] - 1
 
 
 def test_complaints_look_like_a_city(city_db, shared_geo, profile):
-    c = _frame(city_db, """SELECT c.*, k.code AS kec_code, l.code AS kel_code, g.code AS category FROM complaints c
+    c = frame(city_db, """SELECT c.*, k.code AS kec_code, l.code AS kel_code, g.code AS category FROM complaints c
                            JOIN regions k ON k.id = c.kecamatan_id JOIN regions l ON l.id = c.kelurahan_id
                            JOIN complaint_categories g ON g.id = c.category_id""")
     for column in ("received_at", "assigned_at", "first_response_at", "resolved_at", "response_due_at"):
@@ -128,18 +120,18 @@ def test_complaints_look_like_a_city(city_db, shared_geo, profile):
 
 
 def test_device_history_is_consistent(city_db):
-    hourly = _frame(city_db, "SELECT * FROM device_uptime_hourly")
+    hourly = frame(city_db, "SELECT * FROM device_uptime_hourly")
     assert (hourly["up_seconds"] <= hourly["known_seconds"]).all()
     assert (hourly["known_seconds"] <= 3600).all()
     assert (hourly["degraded_seconds"] <= hourly["up_seconds"]).all()
     uptime = hourly["up_seconds"].sum() / hourly["known_seconds"].sum()
     assert 0.85 < uptime < 0.995
     # the daily roll-up is the hourly one summed by local day
-    daily = _frame(city_db, "SELECT sum(up_seconds) AS up, sum(known_seconds) AS known FROM device_uptime_daily")
+    daily = frame(city_db, "SELECT sum(up_seconds) AS up, sum(known_seconds) AS known FROM device_uptime_daily")
     assert daily["up"][0] == pytest.approx(hourly["up_seconds"].sum())
     assert daily["known"][0] == pytest.approx(hourly["known_seconds"].sum())
     # the newest hours are summed from the raw samples exactly
-    samples = _frame(city_db, "SELECT device_id, at, state FROM device_samples")
+    samples = frame(city_db, "SELECT device_id, at, state FROM device_samples")
     samples["hour"] = pd.to_datetime(samples["at"]).dt.floor("h")
     from_samples = samples.assign(up=(samples["state"] != "offline") * 60).groupby(["device_id", "hour"])["up"].sum()
     hourly["hour"] = pd.to_datetime(hourly["hour"])
@@ -147,6 +139,6 @@ def test_device_history_is_consistent(city_db):
     assert np.allclose(stored.to_numpy(), from_samples.to_numpy())
     # the current state is the last sample's
     last = samples.sort_values("at").groupby("device_id")["state"].last()
-    devices = _frame(city_db, "SELECT id, state FROM devices").set_index("id")["state"]
+    devices = frame(city_db, "SELECT id, state FROM devices").set_index("id")["state"]
     assert (devices.reindex(last.index) == last).all()
     assert {"online", "offline"} <= set(devices)

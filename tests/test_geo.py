@@ -1,6 +1,5 @@
 """Real boundary files load, join to the codes and place points; without them, approximate areas."""
 import json
-import shutil
 
 import geopandas as gpd
 import numpy as np

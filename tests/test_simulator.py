@@ -7,30 +7,26 @@ from cities import load_profile
 from data_sources.db import make_engine
 from data_sources.simulator import Simulator
 from tests.conftest import FIXED_NOW, make_city
-
-
-def _count(engine, sql):
-    with engine.connect() as conn:
-        return conn.execute(text(sql)).scalar_one()
+from tests.sql import scalar
 
 
 def test_ticks_move_the_city(any_url):
     make_city(any_url, None)
     engine = make_engine(any_url)
     simulator = Simulator(engine, load_profile("kota_tangerang"), seed=3, complaints_per_minute=120, interval_seconds=5)
-    before = {t: _count(engine, f"SELECT count(*) FROM {t}") for t in ("complaints", "complaint_events", "device_samples")}
+    before = {t: scalar(any_url, f"SELECT count(*) FROM {t}") for t in ("complaints", "complaint_events", "device_samples")}
     totals = {"new_complaints": 0, "device_samples": 0, "advanced_complaints": 0}
     for i in range(12):  # one simulated minute: every device reports once
         result = simulator.tick(FIXED_NOW + timedelta(seconds=5 * (i + 1)))
         totals = {k: totals[k] + result[k] for k in totals}
     assert totals["new_complaints"] > 0 and totals["advanced_complaints"] > 0
-    assert _count(engine, "SELECT count(*) FROM complaints") == before["complaints"] + totals["new_complaints"]
-    assert _count(engine, "SELECT count(*) FROM complaint_events") == (
+    assert scalar(any_url, "SELECT count(*) FROM complaints") == before["complaints"] + totals["new_complaints"]
+    assert scalar(any_url, "SELECT count(*) FROM complaint_events") == (
         before["complaint_events"] + totals["new_complaints"] + totals["advanced_complaints"])
-    assert totals["device_samples"] == _count(engine, "SELECT count(*) FROM devices")
-    assert _count(engine, "SELECT count(*) FROM device_samples") == before["device_samples"] + totals["device_samples"]
+    assert totals["device_samples"] == scalar(any_url, "SELECT count(*) FROM devices")
+    assert scalar(any_url, "SELECT count(*) FROM device_samples") == before["device_samples"] + totals["device_samples"]
     # new complaints got deadlines, and the live sources look fresh at the last tick
-    assert _count(engine, "SELECT count(*) FROM complaints WHERE response_due_at IS NULL") == 0
+    assert scalar(any_url, "SELECT count(*) FROM complaints WHERE response_due_at IS NULL") == 0
     last = FIXED_NOW + timedelta(seconds=60)
     with engine.connect() as conn:
         stamps = conn.execute(text("SELECT last_success_at FROM sources WHERE key IN ('complaints', 'cctv_nvr')")).scalars()
