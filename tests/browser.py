@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -44,9 +45,9 @@ def element_image(driver, element) -> Image.Image:
 
 def warm_pixel_share(image: Image.Image) -> float:
     """Share of pixels in warm choropleth colours (yellow to red: red well above blue)."""
-    pixels = list(image.getdata())
-    warm = sum(1 for r, g, b in pixels if r > 150 and r - b > 60)
-    return warm / max(1, len(pixels))
+    rgb = np.asarray(image.convert("RGB"), dtype=int)
+    warm = (rgb[..., 0] > 150) & (rgb[..., 0] - rgb[..., 2] > 60)
+    return float(warm.mean())
 
 
 def save_screenshot(driver, name: str) -> Path:
