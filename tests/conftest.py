@@ -21,7 +21,7 @@ from data_sources.demo import SIZES, generate
 from data_sources.migrate import upgrade
 from settings import PROJECT_ROOT, load_settings
 
-SHARED_GEO = PROJECT_ROOT.parent / "shared" / "geo"
+SHARED_GEO = Path(os.environ.get("LIVEROOM_TEST_SHARED_GEO", PROJECT_ROOT.parent / "shared" / "geo"))
 FIXED_NOW = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)  # 14.30 WIB, a Monday
 TEST_SEED = 7
 CHROMIUM_FLAGS = (
