@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
     if prepare_database:
         upgrade(settings.database_url)
         if settings.demo:
-            ensure_demo(database.engine, profile, settings.demo_seed, settings.boundaries_dir)
+            ensure_demo(database.engine, profile, settings.demo_seed, settings.boundaries_dir, settings.demo_size)
         database.engine.dispose(close=False)  # gunicorn --preload forks after this: no shared connections
     server.register_blueprint(health_blueprint)
     _register_preferences(server)

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     theme: Literal["light", "dark"] = "light"
     demo: bool = Field(True, description="Seed the demo city into an empty database on first start.")
     demo_seed: int = 20261123
+    demo_size: Literal["test", "default"] = Field("default", description="Preset size of the seeded demo city.")
     simulate: bool = Field(True, description="Run the live simulator inside the development server.")
     simulate_interval_seconds: float = 5.0
     refresh_interval_seconds: int = 10

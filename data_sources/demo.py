@@ -571,12 +571,13 @@ def has_data(engine: Engine, city_code: str) -> bool:
                             ).scalar_one() > 0
 
 
-def ensure_demo(engine: Engine, profile: CityProfile, seed: int, boundaries_dir: Path | None) -> dict | None:
-    """Seed the demo city on first start; leave an existing database alone."""
+def ensure_demo(engine: Engine, profile: CityProfile, seed: int, boundaries_dir: Path | None,
+                size: str = "default") -> dict | None:
+    """Seed the demo city on first start; on later starts only refresh the profile's reference data."""
     if has_data(engine, profile.code):
         sync_profile(engine, profile, boundaries_dir)
         return None
-    return generate(engine, profile, seed=seed, boundaries_dir=boundaries_dir)
+    return generate(engine, profile, size=SIZES[size], seed=seed, boundaries_dir=boundaries_dir)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,6 +50,13 @@ def warm_pixel_share(image: Image.Image) -> float:
     return float(warm.mean())
 
 
+def set_viewport(driver, width: int, height: int) -> None:
+    """Resize the window so that the page itself (the viewport) is ``width`` x ``height``."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(width + (width - inner[0]), height + (height - inner[1]))
+
+
 def save_screenshot(driver, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app
 from data_sources import clock
-from tests.browser import (element_image, rendered_polygons, save_screenshot, wait_for_map,
+from tests.browser import (element_image, rendered_polygons, save_screenshot, set_viewport, wait_for_map,
                            warm_pixel_share)
 from tests.conftest import make_city, test_settings
 from tests.sql import scalar
@@ -24,6 +24,7 @@ def _number(text_value: str) -> int:
 def overview(dash_duo, city_db, shared_geo):
     app = create_app(test_settings(city_db, boundaries_dir=shared_geo), prepare_database=False)
     dash_duo.start_server(app)
+    set_viewport(dash_duo.driver, 1920, 1080)
     dash_duo.wait_for_element('[data-kpi="complaints_open"]', timeout=20)
     return dash_duo
 

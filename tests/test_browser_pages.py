@@ -2,7 +2,7 @@
 import pytest
 
 from app import create_app
-from tests.browser import save_screenshot
+from tests.browser import save_screenshot, set_viewport
 from tests.conftest import test_settings
 from tests.sql import rows
 
@@ -16,6 +16,7 @@ WHERE v.period_start = (SELECT max(period_start) FROM kpi_values w WHERE w.kpi_i
 @pytest.fixture
 def app_duo(dash_duo, city_db):
     dash_duo.start_server(create_app(test_settings(city_db), prepare_database=False))
+    set_viewport(dash_duo.driver, 1920, 1080)
     return dash_duo
 
 
