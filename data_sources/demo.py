@@ -535,9 +535,12 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
         complaints, events = _complaint_frames(rng, profile, ids, shapes, size, now_s, next_id(conn, m.Complaint.__table__),
                                                ids["source"]["complaints"])
         timings["complaints_built"] = time.perf_counter() - t0
+        log.info("%s complaints built in %.1f s; writing", len(complaints), timings["complaints_built"])
         counts["complaints"] = bulk_insert(conn, m.Complaint.__table__, complaints)
         counts["complaint_events"] = bulk_insert(conn, m.ComplaintEvent.__table__, events)
         timings["complaints_written"] = time.perf_counter() - t0
+        log.info("complaints and %s events written at %.1f s; devices next", counts["complaint_events"],
+                 timings["complaints_written"])
         del complaints, events
         start = next_id(conn, m.Device.__table__)
         cams = _device_frame(rng, profile, ids, shapes, "cctv", size.cameras, start, ids["source"]["cctv_nvr"], now_s)
@@ -555,6 +558,8 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
         counts["device_samples"] = bulk_insert(conn, m.DeviceSample.__table__, samples)
         counts["device_state_changes"] = bulk_insert(conn, m.DeviceStateChange.__table__, changes)
         timings["devices_written"] = time.perf_counter() - t0
+        log.info("%s devices with %s hourly roll-ups written at %.1f s", len(devices), counts["uptime_hourly"],
+                 timings["devices_written"])
         counts["kpi_values"] = bulk_insert(conn, m.KpiValue.__table__,
                                            _kpi_values(rng, profile, ids, size, now, ids["source"]["kpi_sheet"]))
         counts["indicator_values"] = bulk_insert(conn, m.IndicatorValue.__table__, _indicator_values(
