@@ -67,4 +67,4 @@ def due_at(received_utc: datetime, hours: float, working_hours_only: bool, calen
     """Deadline for one complaint: calendar hours, or working hours on ``calendar``."""
     if working_hours_only:
         return calendar.add_working_hours(received_utc, hours)
-    return received_utc + timedelta(hours=hours)
+    return (received_utc + timedelta(hours=hours)).astimezone(timezone.utc)

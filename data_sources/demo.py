@@ -31,6 +31,7 @@ from data_sources import models as m
 from data_sources.bulk import bulk_insert, next_id
 from data_sources.db import make_engine
 from data_sources.deadlines import WorkCalendar, due_at
+from data_sources.flags import amber_share, refresh_flags
 from data_sources.geo import random_points_in
 from data_sources.migrate import upgrade
 from data_sources.profile_sync import lookup_ids, sync_profile
@@ -165,8 +166,10 @@ def _texts(rng, codes, addresses, people):
     return np.array(out, dtype=object)
 
 
-def _deadlines(received_s, categories, cat_idx, calendar: WorkCalendar, which: str) -> np.ndarray:
-    hours = np.array([getattr(c, which) for c in categories])[cat_idx]
+def _deadlines(received_s, categories, cat_idx, calendar: WorkCalendar, hours_of, share: float = 1.0) -> np.ndarray:
+    """Deadlines as Unix seconds: ``share`` of each category's ``hours_of(category)``,
+    in calendar or working hours as the category says (see ``deadlines.due_at``)."""
+    hours = np.array([hours_of(c) for c in categories])[cat_idx] * share
     working = np.array([c.working_hours_only for c in categories])[cat_idx]
     due = received_s + (hours * HOUR).astype(np.int64)
     for i in np.flatnonzero(working):
@@ -201,8 +204,9 @@ def _complaint_frames(rng, profile, ids, shapes, size: DemoSize, now_s: int, sta
     cat_agency = np.array([c.agency for c in cats], dtype=object)[cat_idx]
     agency_speed = np.array([speed[a] for a in cat_agency])
 
-    response_due = _deadlines(received, cats, cat_idx, calendar, "response_hours")
-    resolution_due = _deadlines(received, cats, cat_idx, calendar, "resolution_hours")
+    response_due = _deadlines(received, cats, cat_idx, calendar, lambda c: c.response_hours)
+    amber_at = _deadlines(received, cats, cat_idx, calendar, lambda c: c.response_hours, amber_share(profile))
+    resolution_due = _deadlines(received, cats, cat_idx, calendar, lambda c: c.resolution_hours)
     allowed = (response_due - received).astype(float)
     assigned = received + rng.exponential(20 * 60, n).astype(np.int64) + 60
     rejected = rng.random(n) < 0.03
@@ -265,6 +269,9 @@ def _complaint_frames(rng, profile, ids, shapes, size: DemoSize, now_s: int, sta
         "resolved_at": _to_datetime64(resolved_s),
         "response_due_at": _to_datetime64(response_due),
         "resolution_due_at": _to_datetime64(resolution_due),
+        "response_amber_at": _to_datetime64(amber_at),
+        "reopened_at": pd.NaT,
+        "reopen_count": 0,
         "updated_at": _to_datetime64(updated),
     })
     agency_id = complaints["agency_id"].to_numpy()
@@ -538,6 +545,8 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
         log.info("%s complaints built in %.1f s; writing", len(complaints), timings["complaints_built"])
         counts["complaints"] = bulk_insert(conn, m.Complaint.__table__, complaints)
         counts["complaint_events"] = bulk_insert(conn, m.ComplaintEvent.__table__, events)
+        flags = refresh_flags(conn, profile.code, now)
+        counts["complaint_flags"] = flags["raised_red"] + flags["raised_amber"]
         timings["complaints_written"] = time.perf_counter() - t0
         log.info("complaints and %s events written at %.1f s; devices next", counts["complaint_events"],
                  timings["complaints_written"])

@@ -32,8 +32,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-COMPLAINT_STATUSES = ("received", "assigned", "responded", "in_progress", "resolved", "rejected")
-OPEN_STATUSES = ("received", "assigned", "responded", "in_progress")
+COMPLAINT_STATUSES = ("received", "assigned", "responded", "in_progress", "resolved", "rejected", "reopened")
+OPEN_STATUSES = ("received", "assigned", "responded", "in_progress", "reopened")
 DEVICE_KINDS = ("cctv", "wifi")
 DEVICE_STATES = ("online", "degraded", "offline", "unknown")
 
@@ -152,6 +152,7 @@ class Complaint(Base):
         Index("ix_complaints_city_status_due", "city_code", "status", "response_due_at"),
         Index("ix_complaints_agency_received", "agency_id", "received_at"),
         Index("ix_complaints_kecamatan_received", "kecamatan_id", "received_at"),
+        Index("ix_complaints_city_updated", "city_code", "updated_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     city_code: Mapped[str] = mapped_column(String(8))
@@ -178,6 +179,9 @@ class Complaint(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_amber_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # amber from here, red after due
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # start of the current cycle if reopened
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -21,7 +21,8 @@ from cities import CityProfile, load_profile
 from data_sources import demo_text as words
 from data_sources import models as m
 from data_sources.db import make_engine
-from data_sources.deadlines import WorkCalendar, due_at
+from data_sources.deadlines import WorkCalendar
+from data_sources.flags import amber_share, refresh_flags, reopen, response_clock
 from data_sources.geo import random_points_in
 from data_sources.profile_sync import lookup_ids
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 # the next status of an open complaint, and what the event says
 _NEXT = {"received": ("assigned", "Diteruskan ke OPD"), "assigned": ("responded", "Ditanggapi OPD"),
+         "reopened": ("responded", "Ditanggapi OPD"),
          "responded": ("in_progress", "Sedang ditangani"), "in_progress": ("resolved", "Selesai ditangani")}
 _HOUR_SHAPE = np.array([1, .6, .4, .3, .4, 1, 3, 6, 8, 8, 7, 7, 7, 6, 6, 6, 6, 6, 5, 5, 4, 3, 2, 1.5])
 _HOUR_SHAPE = _HOUR_SHAPE / _HOUR_SHAPE.mean()
@@ -45,7 +47,9 @@ class Simulator:
         self.rate = complaints_per_minute
         self.interval = interval_seconds
         self.ticks = 0
+        self.last_tick: datetime | None = None
         self.calendar = WorkCalendar.for_profile(profile)
+        self.amber_share = amber_share(profile)
         self.categories = {c.code: c for c in profile.complaint_categories}
         self.category_ids = lookup_ids(engine, m.ComplaintCategory, profile.code)
         self.agency_ids = lookup_ids(engine, m.Agency, profile.code)
@@ -72,6 +76,7 @@ class Simulator:
             lat, lon = random_points_in(shape, 1, self.rng)
             place = f"{self.rng.choice(words.STREETS)} No. {self.rng.integers(1, 200)}, {kel_name}"
             templates = words.TEMPLATES.get(category.code, words.GENERIC_TEMPLATE)
+            clock = response_clock(now, category, self.calendar, self.amber_share)
             complaint_id = conn.execute(m.Complaint.__table__.insert().values(
                 city_code=self.profile.code, source_id=self.source_ids["complaints"],
                 external_id=f"{system}-L{int(now.timestamp())}{self.ticks % 1000:03d}{i:02d}",
@@ -80,8 +85,8 @@ class Simulator:
                 address=place, description=templates[self.rng.integers(len(templates))].format(place=place),
                 channel=str(self.rng.choice(words.CHANNELS, p=words.CHANNEL_WEIGHTS)), status="received",
                 received_at=now, updated_at=now,
-                response_due_at=due_at(now, category.response_hours, category.working_hours_only, self.calendar),
-                resolution_due_at=due_at(now, category.resolution_hours, category.working_hours_only, self.calendar),
+                response_amber_at=clock.amber_at, response_due_at=clock.due_at,
+                resolution_due_at=clock.resolution_due_at,
             ).returning(m.Complaint.id)).scalar_one()
             conn.execute(m.ComplaintEvent.__table__.insert().values(
                 complaint_id=complaint_id, status="received", at=now, note="Aduan diterima"))
@@ -108,6 +113,20 @@ class Simulator:
             conn.execute(m.ComplaintEvent.__table__.insert().values(
                 complaint_id=row.id, status=status, at=now, agency_id=row.agency_id, note=note))
         return len(chosen)
+
+    def _reopen_some(self, conn, now: datetime) -> int:
+        """Now and then a citizen says a resolved complaint is not fixed after all."""
+        if self.rng.random() >= 0.05:
+            return 0
+        candidate = conn.execute(
+            select(m.Complaint.id).where(m.Complaint.city_code == self.profile.code, m.Complaint.status == "resolved",
+                                         m.Complaint.resolved_at >= now - timedelta(days=7))
+            .order_by(m.Complaint.resolved_at.desc()).limit(1).offset(int(self.rng.integers(0, 50)))
+        ).scalar()
+        if candidate is None:
+            return 0
+        reopen(conn, self.profile, candidate, now, note="Pelapor menyatakan masalah belum selesai")
+        return 1
 
     # -- devices -------------------------------------------------------------------------------
 
@@ -156,12 +175,17 @@ class Simulator:
         with self.engine.begin() as conn:
             new = self._new_complaints(conn, now)
             advanced = self._advance_complaints(conn, now)
+            reopened = self._reopen_some(conn, now)
+            flags = refresh_flags(conn, self.profile.code, now, since=self.last_tick)
             samples = self._heartbeats(conn, now)
-            self._record_run(conn, "complaints", now, new + advanced)
+            self._record_run(conn, "complaints", now, new + advanced + reopened)
             self._record_run(conn, "cctv_nvr", now, samples["cctv"])
             self._record_run(conn, "wifi_probe", now, samples["wifi"])
         self.ticks += 1
-        return {"new_complaints": new, "advanced_complaints": advanced, "device_samples": sum(samples.values())}
+        self.last_tick = now
+        return {"new_complaints": new, "advanced_complaints": advanced, "reopened_complaints": reopened,
+                "flags_raised": flags["raised_red"] + flags["raised_amber"],
+                "flags_cleared": flags["cleared_red"] + flags["cleared_amber"], "device_samples": sum(samples.values())}
 
     def safe_tick(self) -> None:
         try:

@@ -5,10 +5,18 @@ from alembic import context
 
 from data_sources.db import make_engine
 from data_sources.models import Base
+from data_sources.types import UTCDateTime
 from settings import load_settings
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_, obj, autogen_context):
+    """Render UTCDateTime as plain sa.DateTime so migrations do not import app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
 
 
 def _url() -> str:
@@ -38,6 +46,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

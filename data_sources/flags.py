@@ -1,0 +1,167 @@
+"""Response deadlines and red flags: the one place these rules live.
+
+A complaint's response clock starts when it is received, or again when it is reopened
+after resolution (a new cycle). It must get an agency response by ``response_due_at``
+(calendar or working hours, see ``deadlines``). It is
+
+- **amber** from ``response_amber_at`` (the profile's share of the deadline) until the deadline,
+- **red** once the deadline has passed with no response: a response at exactly the deadline
+  is on time, so red starts strictly after it,
+- neither once it has been answered, resolved or rejected.
+
+``refresh_flags`` keeps ``complaint_flags`` (when each flag was raised and cleared) in step
+with these rules using set-based SQL, so it costs the same for ten complaints or a million.
+The same SQL conditions serve the tiles and lists (``red_condition``), so the page and the
+flag record cannot disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Connection, and_, case, exists, func, insert, literal, not_, or_, select, update
+
+from cities import CityProfile
+from cities import ComplaintCategory as CategorySpec
+from data_sources.deadlines import WorkCalendar, due_at
+from data_sources.models import OPEN_STATUSES, Complaint, ComplaintFlag
+
+Level = Literal["amber", "red"]
+
+
+@dataclass(frozen=True)
+class ResponseClock:
+    """The response deadlines of one cycle of one complaint (all UTC)."""
+
+    starts_at: datetime
+    amber_at: datetime
+    due_at: datetime
+    resolution_due_at: datetime
+
+
+def response_clock(starts_at: datetime, category: CategorySpec, calendar: WorkCalendar,
+                   amber_share: float) -> ResponseClock:
+    """Deadlines for a cycle starting at ``starts_at`` (receipt or reopening)."""
+    working = category.working_hours_only
+    return ResponseClock(
+        starts_at=starts_at,
+        amber_at=due_at(starts_at, category.response_hours * amber_share, working, calendar),
+        due_at=due_at(starts_at, category.response_hours, working, calendar),
+        resolution_due_at=due_at(starts_at, category.resolution_hours, working, calendar),
+    )
+
+
+def clock_for(profile: CityProfile, category_code: str, starts_at: datetime) -> ResponseClock:
+    category = next(c for c in profile.complaint_categories if c.code == category_code)
+    return response_clock(starts_at, category, WorkCalendar.for_profile(profile), amber_share(profile))
+
+
+def amber_share(profile: CityProfile) -> float:
+    return float(profile.red_flag.get("amber_share", 0.75))
+
+
+def flag_level(now: datetime, clock: ResponseClock, responded_at: datetime | None,
+               closed: bool = False) -> Level | None:
+    """The flag a complaint carries at ``now`` in its current cycle."""
+    if closed or (responded_at is not None and responded_at <= now):
+        return None
+    if now > clock.due_at:
+        return "red"
+    if now >= clock.amber_at:
+        return "amber"
+    return None
+
+
+def answered_on_time(clock: ResponseClock, responded_at: datetime | None) -> bool | None:
+    """True/False once answered; None while unanswered."""
+    return None if responded_at is None else responded_at <= clock.due_at
+
+
+# --- the same rules in SQL ---------------------------------------------------------------------
+
+_OPEN = Complaint.status.in_(OPEN_STATUSES)
+
+
+def red_condition(now: datetime):
+    """Open, unanswered in the current cycle, and past the response deadline."""
+    return and_(_OPEN, Complaint.first_response_at.is_(None), Complaint.response_due_at < now)
+
+
+def amber_condition(now: datetime):
+    """Open, unanswered, past the amber threshold but not yet past the deadline."""
+    return and_(_OPEN, Complaint.first_response_at.is_(None), Complaint.response_amber_at <= now,
+                Complaint.response_due_at >= now)
+
+
+def _unanswered_until():
+    """When the current cycle stopped being unanswered: the response, else the closure; NULL while open."""
+    return case(
+        (Complaint.first_response_at.is_not(None), Complaint.first_response_at),
+        (_OPEN, None),
+        else_=func.coalesce(Complaint.resolved_at, Complaint.updated_at),
+    )
+
+
+def _flag_sql(level: Level, now: datetime):
+    """(start, began, cleared) SQL expressions of one flag level for the complaint row."""
+    ended = _unanswered_until()
+    due, amber = Complaint.response_due_at, Complaint.response_amber_at
+    if level == "red":  # strictly after the deadline
+        began = and_(due.is_not(None), or_(and_(ended.is_(None), due < now), and_(ended.is_not(None), due < ended)))
+        return due, began, ended
+    began = and_(amber.is_not(None), or_(and_(ended.is_(None), amber <= now), and_(ended.is_not(None), amber < ended)))
+    cleared = case((and_(ended.is_not(None), ended <= due), ended), (due < now, due), else_=None)
+    return amber, began, cleared
+
+
+def refresh_flags(conn: Connection, city_code: str, now: datetime, since: datetime | None = None) -> dict[str, int]:
+    """Raise missing flags and clear finished ones for one city, as of ``now``.
+
+    Idempotent: a flag is keyed by (complaint, level, flagged_at), and flagged_at is the
+    moment the rule says it began (the amber threshold or the deadline of that cycle).
+    With ``since`` (the previous refresh), only open complaints and complaints changed since
+    then are examined, which keeps a live tick cheap on a city with a million complaints."""
+    scope = Complaint.city_code == city_code
+    if since is not None:
+        scope = and_(scope, or_(_OPEN, Complaint.updated_at >= since))
+    counts = {}
+    for level in ("red", "amber"):
+        start, began, cleared = _flag_sql(level, now)
+        already = exists().where(ComplaintFlag.complaint_id == Complaint.id, ComplaintFlag.level == level,
+                                 ComplaintFlag.flagged_at == start)
+        raised = conn.execute(insert(ComplaintFlag).from_select(
+            ["complaint_id", "level", "flagged_at", "cleared_at"],
+            select(Complaint.id, literal(level), start, cleared)
+            .where(scope, began, not_(already)),
+        ).returning(ComplaintFlag.id))
+        counts[f"raised_{level}"] = len(raised.all())  # rowcount of INSERT..SELECT is -1 on some drivers
+        mine = and_(Complaint.id == ComplaintFlag.complaint_id, Complaint.city_code == city_code)
+        cleared_value = select(cleared).where(mine).scalar_subquery()
+        closed = conn.execute(
+            update(ComplaintFlag)
+            .where(ComplaintFlag.level == level, ComplaintFlag.cleared_at.is_(None),
+                   exists().where(mine, cleared.is_not(None)))
+            .values(cleared_at=cleared_value)
+        )
+        counts[f"cleared_{level}"] = closed.rowcount or 0
+    return counts
+
+
+def reopen(conn: Connection, profile: CityProfile, complaint_id: int, at: datetime, note: str | None = None) -> ResponseClock:
+    """Reopen a resolved complaint: a new cycle with fresh deadlines from ``at``."""
+    from data_sources.models import ComplaintCategory, ComplaintEvent
+
+    code, agency_id = conn.execute(
+        select(ComplaintCategory.code, Complaint.agency_id)
+        .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
+        .where(Complaint.id == complaint_id)
+    ).one()
+    clock = clock_for(profile, code, at)
+    conn.execute(update(Complaint).where(Complaint.id == complaint_id).values(
+        status="reopened", reopened_at=at, reopen_count=Complaint.reopen_count + 1, first_response_at=None,
+        resolved_at=None, response_amber_at=clock.amber_at, response_due_at=clock.due_at,
+        resolution_due_at=clock.resolution_due_at, updated_at=at))
+    conn.execute(insert(ComplaintEvent).values(complaint_id=complaint_id, status="reopened", at=at,
+                                               agency_id=agency_id, note=note or "Aduan dibuka kembali"))
+    return clock
