@@ -1,9 +1,13 @@
 """Personal data in raw records and free text is masked before anyone sees it."""
+import itertools
 import json
+import re
 
 import pandas as pd
+import pytest
 
-from data_sources.privacy import MASK, mask_record, mask_text
+from data_sources import demo_text
+from data_sources.privacy import MASK, mask_complaint_text, mask_record, mask_text
 from data_sources.queries.indicators import achievement, dimension_scores
 
 
@@ -39,3 +43,130 @@ def test_dimension_scores_cap_and_order():
     assert pd.isna(scores.loc["governance", "score"])
     pd.testing.assert_frame_equal(frame, before)
     assert achievement(0.0, 15.0, "lower") == 1.2
+
+
+# --- names ----------------------------------------------------------------------------------
+
+M = MASK
+CUE_CASES = [
+    ("Nama saya Budi Santoso, rumah di Jl. Merdeka No. 12.", f"Nama saya {M}, rumah di Jl. Merdeka No. 12."),
+    ("nama lengkap saya Siti Rahayu", f"nama lengkap saya {M}"),
+    ("Saya Dewi Lestari, warga Cikokol.", f"Saya {M}, warga Cikokol."),
+    ("Lampu mati, saya Agus Hidayat mohon dicek.", f"Lampu mati, saya {M} mohon dicek."),
+    ("Paket a.n. Rina Wijaya belum datang.", f"Paket a.n. {M} belum datang."),
+    ("Paket a/n Rina Wijaya belum datang.", f"Paket a/n {M} belum datang."),
+    ("Rekening an. Andi Saputra.", f"Rekening an. {M}."),
+    ("Laporan atas nama Joko Pratama sudah masuk.", f"Laporan atas nama {M} sudah masuk."),
+    ("Nama pelapor Ayu Permana, mohon dicek.", f"Nama pelapor {M}, mohon dicek."),
+    ("Nama: Rizky Ramadhan", f"Nama: {M}"),
+    ("nama lengkap: Putri Anggraini", f"nama lengkap: {M}"),
+    ("Pelapor: Hendra Siregar", f"Pelapor: {M}"),
+    ("Sudah lapor ke Bapak Teguh Gunawan.", f"Sudah lapor ke Bapak {M}."),
+    ("Rumah Ibu Wulan sering banjir.", f"Rumah Ibu {M} sering banjir."),
+    ("Kata Pak Dedi jalan rusak.", f"Kata Pak {M} jalan rusak."),
+    ("Warung Bu Yuni tutup.", f"Warung Bu {M} tutup."),
+    ("Diterima Sdr. Fajar Maulana.", f"Diterima Sdr. {M}."),
+    ("Diterima Sdri. Indah Susanti.", f"Diterima Sdri. {M}."),
+    ("Hello, my name is John O'Neil.", f"Hello, my name is {M}."),
+    ("I am Jane Doe-Smith, resident.", f"I am {M}, resident."),
+    ("Saya M. Hakim bin Abdullah, RT 03.", f"Saya {M}, RT 03."),
+    ("Saya Ibu Hj. Nur Hakim.", f"Saya Ibu Hj. {M}."),
+    ("SAYA BUDI SANTOSO", f"SAYA {M}"),
+    ("Saya Budi Santoso NIK 3671011201800001", f"Saya {M} NIK {M}"),
+    ("Saya Eko. Mohon dicek.", f"Saya {M}. Mohon dicek."),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CUE_CASES)
+def test_names_after_a_cue_are_masked_and_the_cue_stays(text, expected):
+    assert mask_text(text) == expected
+
+
+SURVIVORS = [
+    "saya melihat lampu mati di Jl. Merdeka No. 12 RT 03",
+    "Pak RT, Bu RT, Pak RW, Pak Lurah, Bapak Walikota dan Ibu Camat sudah diberi tahu.",
+    "Mohon Pak Kepala Dinas, Bu Ketua RT dan Pak Polisi menindak, Pak Satpam juga.",
+    "Kelurahan Cikokol, Kecamatan Karawaci, depan Puskesmas Cibodas, Jl. Mas Mansyur, Ibu Kota.",
+    "Rumah saya Jl. Merdeka No. 12 RT 03/RW 05, Kel. Cikokol.",
+    "Saya Mohon bantuan, Saya Warga Kelurahan Sukasari. Pak, tolong. Bapak/Ibu petugas.",
+    "Pak Haji belum datang, jalan masih banjir.",
+    "KTP-el saya belum jadi setelah dua minggu.",
+]
+
+
+@pytest.mark.parametrize("text", SURVIVORS)
+def test_roles_streets_and_places_survive(text):
+    assert mask_text(text) == text
+
+
+def _demo_places():
+    return [f"{street} No. 12, {kel}" for street in demo_text.STREETS for kel in ("Cikokol", "Sukasari")]
+
+
+def test_demo_complaints_without_personal_data_are_unchanged():
+    templates = [t for group in demo_text.TEMPLATES.values() for t in group] + list(demo_text.GENERIC_TEMPLATE)
+    for template in templates:
+        for place in _demo_places():
+            text = template.format(place=place)
+            assert mask_text(text) == text
+            assert mask_complaint_text(text, None) == text
+
+
+def _survivors(masked: str, name: str) -> list[str]:
+    return [word for word in name.split()
+            if len(word) >= 3 and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", masked, re.IGNORECASE)]
+
+
+def test_every_demo_name_in_every_personal_suffix_is_masked_by_cue_alone():
+    base = "Sampah menumpuk di Jl. Merdeka No. 12, Cikokol."
+    for first, last in itertools.product(demo_text.FIRST_NAMES, demo_text.LAST_NAMES):
+        name = f"{first} {last}"
+        for suffix in demo_text.PERSONAL_SUFFIXES:
+            text = base + suffix.format(phone="081234567890", name=name, nik="3671011201800001",
+                                        email=f"{first.lower()}.{last.lower()}7@example.com")
+            masked = mask_text(text)
+            assert masked.startswith(base), masked
+            assert not _survivors(masked, name), masked
+            for secret in ("081234567890", "3671011201800001", "@example.com"):
+                assert secret not in masked
+            assert mask_complaint_text(text, name) == masked  # the known name changes nothing here
+            assert mask_text(masked) == masked
+
+
+def test_known_names_are_masked_case_insensitively_as_whole_words():
+    text = "Laporan dari BUDI  santoso; budi santosos bukan dia. Kata pak budi, Santoso tidak ada."
+    assert mask_text(text, ["Budi Santoso"]) == (f"Laporan dari {M}; budi santosos bukan dia. "
+                                                 f"Kata pak {M}, Santoso tidak ada.")
+    assert mask_complaint_text("tolong bu siti rahayu", "Siti Rahayu") == f"tolong bu {M}"
+    assert mask_complaint_text("dicek oleh siti", " Siti ") == f"dicek oleh {M}"
+    assert mask_text("Jalan rusak", ["", "  ", None, "-"]) == "Jalan rusak"
+    assert mask_complaint_text(None, "Budi") == ""
+
+
+def test_a_known_name_made_of_street_words_does_not_erase_streets():
+    text = "Jalan Raya Serpong berlubang, kata Pak Jalan Raya."
+    assert mask_complaint_text(text, "Jalan Raya") == f"Jalan Raya Serpong berlubang, kata Pak {M}."
+
+
+def test_raw_records_mask_names_by_cue_and_by_their_own_name_fields():
+    raw = json.dumps({"first_name": "Budi", "description": "budi bilang: Saya Agus Hidayat, Pak RT tahu",
+                      "notes": ["a.n. Siti Rahayu"]})
+    assert json.loads(mask_record(raw)) == {"first_name": M, "description": f"{M} bilang: Saya {M}, Pak RT tahu",
+                                            "notes": [f"a.n. {M}"]}
+    assert mask_record("WA 081234567890 a.n. Dewi Lestari") == f"WA {M} a.n. {M}"
+
+
+def test_text_without_personal_data_is_unchanged():
+    text = "Lampu lalu lintas di simpang Jl. Sudirman mati sejak 14.30, mohon petugas Dishub. No. 12 RT 03."
+    assert mask_text(text) == text
+    assert mask_text(text, ["Budi Santoso"]) == text
+
+
+def test_masking_is_idempotent():
+    texts = [t for t, _ in CUE_CASES] + SURVIVORS + [
+        "Pak A B C D E F datang", "Saya disamarkan", "tolong Bapak Budi Pak Agus", "Ibu Siti-Aisyah Ma'ruf",
+    ]
+    for text in texts:
+        for known in ((), ("Budi Santoso",), ("Disamarkan",), ("Jalan Raya",)):
+            once = mask_text(text, known)
+            assert mask_text(once, known) == once

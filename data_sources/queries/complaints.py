@@ -14,7 +14,7 @@ from data_sources.db import database
 from data_sources.flags import amber_condition, red_condition
 from data_sources.flags import red_condition as _overdue
 from data_sources.models import OPEN_STATUSES, Agency, Complaint, ComplaintCategory, Region
-from data_sources.privacy import mask_text
+from data_sources.privacy import mask_complaint_text
 from data_sources.queries.filters import ComplaintFilter
 from data_sources.runtime import cache
 from data_sources.sqlfuncs import grid_cell, local_date, local_hour, seconds_between
@@ -300,5 +300,5 @@ def red_flags(flt: ComplaintFilter, now: datetime, limit: int = 500) -> dict:
     for row in rows:
         *fields, description, reporter_name = row
         due = as_datetime(row.response_due_at)
-        records.append([*fields, (now - due).total_seconds(), mask_text(description, known_names=[reporter_name] if reporter_name else ())])
+        records.append([*fields, (now - due).total_seconds(), mask_complaint_text(description, reporter_name)])
     return {"total": total, "frame": pd.DataFrame(records, columns=RED_FLAG_COLUMNS)}
