@@ -7,6 +7,8 @@ then explicit overrides passed by tests. Nothing is read at import time: call
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -54,6 +56,9 @@ class Settings(BaseSettings):
     simulate: bool = Field(True, description="Run the live simulator inside the development server.")
     simulate_interval_seconds: float = 5.0
     refresh_interval_seconds: int = 10
+    frozen_now: datetime | None = Field(
+        None, description="Freeze the app's clock at this instant (ISO 8601; replaying a recorded day, screenshots, tests).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8050, validation_alias=AliasChoices("LIVEROOM_PORT", "PORT", "port"))
 

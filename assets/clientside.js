@@ -15,7 +15,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     // Put Bootstrap's colour mode on <html> so the body and every component follow it.
     applyTheme: function (theme) {
       document.documentElement.setAttribute("data-bs-theme", theme || "light");
+      document.documentElement.setAttribute("data-ag-theme-mode", theme || "light");  // AG Grid's colour mode
       return Date.now();
+    },
+    // Keep the address bar in step with a page's filters without reloading or re-rendering the
+    // page: replaceState is invisible to Dash's router, so a pasted link opens the same view.
+    replaceQuery: function (query) {
+      if (typeof query !== "string") { return window.dash_clientside.no_update; }
+      const url = window.location.pathname + query + window.location.hash;
+      if (url !== window.location.pathname + window.location.search + window.location.hash) {
+        window.history.replaceState(window.history.state, "", url);
+      }
+      return query;
     },
   },
 });

@@ -55,3 +55,30 @@ def dimension_radar(current: pd.DataFrame, previous: pd.DataFrame | None, *, lab
                          polar={"radialaxis": {"range": [0, 120], "ticksuffix": "%"}},
                          legend={"orientation": "h", "y": -0.1})
     return figure
+
+
+def category_stack(frame: pd.DataFrame, *, x_column: str, label_column: str, x_values: list, x_title: str,
+                   value_label: str, other_label: str, theme: str, empty_text: str, top: int = 6) -> go.Figure:
+    """Stacked bars of ``count`` per ``x_column`` value, one colour per category (``label_column``).
+
+    The ``top`` categories by total keep their colour; the rest are summed as ``other_label``.
+    ``x_values`` fixes the axis (every day or every hour, zeros included)."""
+    figure = go.Figure()
+    if frame.empty:
+        figure.add_annotation(text=empty_text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+    else:
+        totals = frame.groupby(label_column)["count"].sum().sort_values(ascending=False)
+        keep = list(totals.index[:top])
+        labels = frame[label_column].where(frame[label_column].isin(keep), other_label)
+        grouped = frame.assign(series=labels).groupby(["series", x_column])["count"].sum()
+        for series in keep + ([other_label] if len(totals) > top else []):
+            values = grouped.get(series, pd.Series(dtype=float)).reindex(x_values, fill_value=0)
+            figure.add_trace(go.Bar(x=list(x_values), y=values.to_numpy(), name=series,
+                                    hovertemplate=f"{series}: %{{y}}<extra>%{{x}}</extra>"))
+    figure.update_layout(
+        template=figure_template(theme), barmode="stack", bargap=0.15,
+        margin={"l": 10, "r": 10, "t": 10, "b": 30},
+        xaxis={"title": {"text": x_title}, "type": "category"}, yaxis={"title": {"text": value_label}},
+        legend={"orientation": "h", "y": -0.25}, uirevision="keep",
+    )
+    return figure

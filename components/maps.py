@@ -35,3 +35,26 @@ def region_choropleth(frame: pd.DataFrame, geojson: dict, value_column: str, *, 
         figure.add_annotation(text=note, x=0.01, y=0.01, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                               showarrow=False, font={"size": 11}, bgcolor="rgba(128,128,128,0.25)")
     return figure
+
+
+def complaint_locations(frame: pd.DataFrame, mode: str, *, theme: str, style, center: tuple[float, float],
+                        zoom: float, cell_degrees: float | None = None, label: str = "") -> go.Figure:
+    """Individual complaints as points (``mode`` 'points': columns lat, lon, category), or a
+    density surface of grid counts (``mode`` 'grid': columns lat, lon, count at cell centres,
+    WGS 84), so a million complaints cost as much as a few thousand cells."""
+    if mode == "points":
+        trace = go.Scattermap(lat=frame["lat"], lon=frame["lon"], mode="markers", text=frame.get("category"),
+                              marker={"size": 6, "opacity": 0.7, "color": "#e8590c"},
+                              hovertemplate="%{text}<extra></extra>", name=label)
+    else:
+        radius = 12 if (cell_degrees or 0) <= 0.001 else 18
+        trace = go.Densitymap(lat=frame["lat"], lon=frame["lon"], z=frame["count"], radius=radius,
+                              colorscale=SEQUENTIAL[theme], showscale=False,
+                              hovertemplate="%{z}<extra></extra>", name=label)
+    figure = go.Figure(trace)
+    figure.update_layout(
+        template=figure_template(theme),
+        map={"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, uirevision="keep-view", showlegend=False,
+    )
+    return figure

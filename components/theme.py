@@ -34,9 +34,11 @@ def map_style(setting: str, theme: str):
     """The plotly ``map.style`` for a settings value: 'offline' draws no tiles (no network),
     'auto' uses carto tiles matching the theme, anything else is passed through."""
     if setting == "offline":
+        # an empty "sources" object is dropped on the way to the browser, and MapLibre then
+        # refuses the style when a figure update diffs it; one empty source keeps it valid
         return {
             "version": 8,
-            "sources": {},
+            "sources": {"blank": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
             "layers": [{"id": "background", "type": "background", "paint": {"background-color": _PALETTE[theme]["map_bg"]}}],
         }
     if setting == "auto":

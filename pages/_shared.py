@@ -5,7 +5,7 @@ or by ``?lang=`` / ``?theme=`` on any page URL), falling back to the settings' d
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import has_request_context, request
 
@@ -32,9 +32,17 @@ def theme() -> str:
     return normalise_theme(request.cookies.get(THEME_COOKIE), default)
 
 
+def now() -> datetime:
+    """The app's clock: real UTC time, unless the settings freeze it (``frozen_now``)."""
+    frozen = current_settings().frozen_now
+    if frozen is None:
+        return clock.utcnow()
+    return frozen if frozen.tzinfo else frozen.replace(tzinfo=timezone.utc)
+
+
 def now_bucket() -> datetime:
     """Now, floored to the cache timeout so repeated refreshes share one query."""
-    return clock.bucket(clock.utcnow(), max(1, current_settings().cache_timeout_seconds))
+    return clock.bucket(now(), max(1, current_settings().cache_timeout_seconds))
 
 
-__all__ = ["language", "theme", "now_bucket", "current_profile", "current_settings"]
+__all__ = ["language", "theme", "now", "now_bucket", "current_profile", "current_settings"]

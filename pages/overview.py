@@ -74,7 +74,7 @@ def update_complaint_tiles(_n):
         updated, budget = _source_age(sources.source_status(profile.code), "complaints")
     except SQLAlchemyError as exc:
         return dbc.Row([dbc.Col(error_tile(f"complaints_{k}", label, type(exc).__name__, lang)) for k, label in labels.items()])
-    common = dict(updated_at=updated, budget_seconds=budget, now=clock.utcnow(), lang=lang, tz=profile.timezone,
+    common = dict(updated_at=updated, budget_seconds=budget, now=ctx.now(), lang=lang, tz=profile.timezone,
                   tz_label=profile.timezone_label)
     emphasis = {"overdue": "danger" if counts["overdue"] else "success"}
     return dbc.Row([
@@ -104,7 +104,7 @@ def update_device_tiles(_n):
             kpi, t(f"tile.{kpi}", lang), formatting.number(online, lang),
             detail=f"{t('tile.of_total', lang, total=formatting.number(total, lang))} · "
                    f"{t('tile.share_online', lang, share=formatting.percent(share, lang))}",
-            updated_at=updated, budget_seconds=budget, now=clock.utcnow(), lang=lang, tz=profile.timezone,
+            updated_at=updated, budget_seconds=budget, now=ctx.now(), lang=lang, tz=profile.timezone,
             tz_label=profile.timezone_label)))
     return dbc.Row(tiles, className="g-3")
 

@@ -63,7 +63,7 @@ def update_table(_n):
     period = formatting.month(frame["period_start"].max() if not frame.empty else None, lang)
     updated = clock.as_datetime(status.loc["kpi_sheet", "last_success_at"]) if "kpi_sheet" in status.index else None
     budget = int(status.loc["kpi_sheet", "freshness_budget_seconds"]) if "kpi_sheet" in status.index else None
-    common = dict(updated_at=updated, budget_seconds=budget, now=clock.utcnow(), lang=lang, tz=profile.timezone,
+    common = dict(updated_at=updated, budget_seconds=budget, now=ctx.now(), lang=lang, tz=profile.timezone,
                   tz_label=profile.timezone_label)
     tiles = dbc.Row([
         dbc.Col(kpi_tile("kpis_off_target", t("services.off_target_count", lang), formatting.number(off, lang),

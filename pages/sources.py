@@ -64,4 +64,4 @@ def update(_n):
                     for r in rejected.itertuples()]),
     ], size="sm", striped=True, className="table-compact", id="sources-rejected-table") if len(rejected) else html.P(
         t("sources.none", lang))
-    return source_table(status, clock.utcnow(), lang, tz, label), run_table, rejected_table
+    return source_table(status, ctx.now(), lang, tz, label), run_table, rejected_table

@@ -1,0 +1,59 @@
+"""The complaint filter bar: period, dates, kecamatan, category, agency and status.
+
+Built from a parsed ``ComplaintFilter`` so a pasted link shows its filters in the controls."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from cities import CityProfile
+from components.i18n import t
+from data_sources.models import COMPLAINT_STATUSES
+from data_sources.queries.filters import PERIODS, ComplaintFilter
+
+
+def _multi(control_id: str, label: str, options: list[dict], value: tuple[str, ...], lang: str) -> dbc.Col:
+    return dbc.Col([
+        dbc.Label(label, html_for=control_id, className="filter-label"),
+        dcc.Dropdown(id=control_id, options=options, value=list(value), multi=True,
+                     placeholder=t("complaints.filter.all", lang), className="filter-dropdown"),
+    ], md=6, lg=2)
+
+
+def filter_bar(ids: dict[str, str], flt: ComplaintFilter, profile: CityProfile, lang: str) -> html.Div:
+    """Controls whose ids come from ``ids`` (keys: period, dates, kecamatan, category, agency, status)."""
+    period_options = [{"label": t(f"complaints.period.{p}", lang), "value": p} for p in PERIODS]
+    return html.Div(dbc.Row([
+        dbc.Col([
+            dbc.Label(t("complaints.filter.period", lang), className="filter-label"),
+            dbc.RadioItems(id=ids["period"], options=period_options, value=flt.period, inline=True,
+                           className="btn-group period-switch", inputClassName="btn-check",
+                           labelClassName="btn btn-outline-primary btn-sm",
+                           labelCheckedClassName="active"),
+            dcc.DatePickerRange(id=ids["dates"], start_date=flt.first_day.isoformat(),
+                                end_date=flt.last_day.isoformat(), display_format="DD-MM-YYYY",
+                                first_day_of_week=1, className="filter-dates",
+                                style={"display": "block" if flt.period == "custom" else "none"}),
+        ], lg=4),
+        _multi(ids["kecamatan"], t("complaints.filter.kecamatan", lang),
+               [{"label": k.name, "value": k.code} for k in profile.kecamatan], flt.kecamatan, lang),
+        _multi(ids["category"], t("complaints.filter.category", lang),
+               [{"label": c.name_id if lang == "id" else c.name_en, "value": c.code}
+                for c in profile.complaint_categories], flt.category, lang),
+        _multi(ids["agency"], t("complaints.filter.agency", lang),
+               [{"label": a.name, "value": a.code} for a in profile.agencies], flt.agency, lang),
+        _multi(ids["status"], t("complaints.filter.status", lang),
+               [{"label": t(f"status.{s}", lang), "value": s} for s in COMPLAINT_STATUSES], flt.status, lang),
+    ], className="g-2 align-items-end"), className="filter-bar")
+
+
+def params_from_controls(period: str | None, start_date: str | None, end_date: str | None, kecamatan, category,
+                         agency, status) -> dict[str, str]:
+    """Query parameters from the controls' values (the inverse of ``filter_bar``)."""
+    params = {"period": period or ""}
+    if period == "custom":
+        params |= {"from": (start_date or "")[:10], "to": (end_date or "")[:10]}
+    for name, values in (("kecamatan", kecamatan), ("category", category), ("agency", agency), ("status", status)):
+        if values:
+            params[name] = ",".join(values)
+    return params

@@ -1,0 +1,318 @@
+"""/complaints : the red-flag board, maps, trends and agency responsiveness.
+
+The filters live in the URL query string (see ``queries.filters``): the layout reads them,
+``read_filters`` writes the canonical query back into the address bar (clientside, without a
+reload), and every figure callback reads the same filter store.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from components import exports, formatting
+from components.charts import category_stack, horizontal_bars
+from components.filters import filter_bar, params_from_controls
+from components.grids import agency_columns, grid, red_flag_columns, red_flag_rows
+from components.i18n import t
+from components.maps import complaint_locations, region_choropleth
+from components.theme import map_style
+from components.tiles import error_panel, error_tile, kpi_tile
+from data_sources import clock
+from data_sources.queries import complaints, regions, sources
+from data_sources.queries.filters import ComplaintFilter, parse_filter
+from pages import _shared as ctx
+
+dash.register_page(__name__, path="/complaints", name="Aduan Warga", order=10)
+
+PAGE = "complaints"
+IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
+    "refresh", "filter", "query", "query_echo", "notice", "period", "dates", "kecamatan", "category", "agency",
+    "status", "tiles", "metric", "choropleth", "choropleth_message", "locations", "locations_message", "trend_day",
+    "trend_hour", "trend_message", "by_category", "by_agency", "breakdown_message", "agency_grid",
+    "agency_message", "export_csv", "export_xlsx", "download", "red_grid", "red_count")}
+METRICS = ("received", "per_10k", "red")
+TILES = ("today", "period", "open", "red", "median", "on_time", "resolved")
+GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
+
+
+def _card(title, body, **kwargs) -> dbc.Card:
+    return dbc.Card([dbc.CardHeader(title), dbc.CardBody(body)], **kwargs)
+
+
+def _graph(graph_id: str, class_name: str = "chart-graph") -> dcc.Graph:
+    return dcc.Graph(id=graph_id, className=class_name, config=GRAPH_CONFIG)
+
+
+def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query parameter's name
+    lang, profile = ctx.language(), ctx.current_profile()
+    flt = parse_filter(query, profile, ctx.now_bucket())
+    metric = map if map in METRICS else METRICS[0]
+    notice = (dbc.Alert(t("complaints.filter.ignored", lang, items=", ".join(flt.ignored)), color="warning",
+                        className="py-1") if flt.ignored else None)
+    metric_switch = dbc.RadioItems(
+        id=IDS["metric"], value=metric, inline=True, className="metric-switch",
+        options=[{"label": t(f"complaints.metric.{m}", lang), "value": m} for m in METRICS])
+    return html.Div([
+        dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
+        dcc.Store(id=IDS["filter"], data=flt.query_params()),
+        dcc.Store(id=IDS["query"], data=_query_string(flt, metric)),
+        dcc.Store(id=IDS["query_echo"]),
+        dcc.Download(id=IDS["download"]),
+        html.Div(notice, id=IDS["notice"]),
+        filter_bar(IDS, flt, profile, lang),
+        html.Div(id=IDS["tiles"], className="tile-row mt-2"),
+        dbc.Row([
+            dbc.Col(_card([t("complaints.map.title", lang), metric_switch],
+                          [html.Div(id=IDS["choropleth_message"]), _graph(IDS["choropleth"], "map-graph"),
+                           html.Small(t("complaints.map.click_hint", lang), className="text-body-secondary")]), lg=6),
+            dbc.Col(_card(t("complaints.points.title", lang),
+                          [html.Div(id=IDS["locations_message"], className="small text-body-secondary"),
+                           _graph(IDS["locations"], "map-graph")]), lg=6),
+        ], className="g-3 mt-1"),
+        html.Div(id=IDS["trend_message"]),
+        dbc.Row([
+            dbc.Col(_card(t("complaints.trend.day", lang), _graph(IDS["trend_day"])), lg=7),
+            dbc.Col(_card(t("complaints.trend.hour", lang), _graph(IDS["trend_hour"])), lg=5),
+        ], className="g-3 mt-1"),
+        html.Div(id=IDS["breakdown_message"]),
+        dbc.Row([
+            dbc.Col(_card(t("complaints.by_category", lang), _graph(IDS["by_category"])), lg=6),
+            dbc.Col(_card(t("complaints.by_agency", lang), _graph(IDS["by_agency"])), lg=6),
+        ], className="g-3 mt-1"),
+        _card([t("complaints.agency_table", lang), html.Span([
+            dbc.Button(t("complaints.export.csv", lang), id=IDS["export_csv"], size="sm", color="secondary",
+                       outline=True, className="me-2"),
+            dbc.Button(t("complaints.export.xlsx", lang), id=IDS["export_xlsx"], size="sm", color="secondary",
+                       outline=True)], className="float-end")],
+              [html.Div(id=IDS["agency_message"]), grid(IDS["agency_grid"], agency_columns(lang), height="420px")],
+              className="mt-3"),
+        _card(t("complaints.red_list", lang),
+              [html.Div(id=IDS["red_count"], className="mb-2"), grid(IDS["red_grid"], red_flag_columns(lang))],
+              className="mt-3 red-flag-card"),
+    ], className="page page-complaints")
+
+
+def _query_string(flt: ComplaintFilter, metric: str) -> str:
+    query = flt.query_string()
+    return query if metric == METRICS[0] else f"{query}&map={metric}"
+
+
+def _filter(params: dict | None) -> ComplaintFilter:
+    return parse_filter(params or {}, ctx.current_profile(), ctx.now_bucket())
+
+
+# --- filters and the URL ------------------------------------------------------------------------
+
+
+@callback(Output(IDS["filter"], "data"), Output(IDS["query"], "data"), Output(IDS["dates"], "style"),
+          Input(IDS["period"], "value"), Input(IDS["dates"], "start_date"), Input(IDS["dates"], "end_date"),
+          Input(IDS["kecamatan"], "value"), Input(IDS["category"], "value"), Input(IDS["agency"], "value"),
+          Input(IDS["status"], "value"), Input(IDS["metric"], "value"), prevent_initial_call=True)
+def read_filters(period, start_date, end_date, kecamatan, category, agency, status, metric):
+    flt = _filter(params_from_controls(period, start_date, end_date, kecamatan, category, agency, status))
+    style = {"display": "block" if period == "custom" else "none"}
+    return flt.query_params(), _query_string(flt, metric if metric in METRICS else METRICS[0]), style
+
+
+clientside_callback(ClientsideFunction("liveroom", "replaceQuery"), Output(IDS["query_echo"], "data"),
+                    Input(IDS["query"], "data"))
+
+
+@callback(Output(IDS["kecamatan"], "value"), Input(IDS["choropleth"], "clickData"), State(IDS["kecamatan"], "value"),
+          prevent_initial_call=True)
+def filter_by_map_click(click, selected):
+    """A click on a kecamatan adds it to the filter; a second click takes it out again."""
+    points = (click or {}).get("points") or []
+    code = points[0].get("location") if points else None
+    if not code:
+        return dash.no_update
+    selected = list(selected or [])
+    return [c for c in selected if c != code] if code in selected else selected + [code]
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def _tile_values(summary: dict, lang: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """(value, detail, emphasis) per tile."""
+    n = lambda v: formatting.number(v, lang)  # noqa: E731
+    median = summary["median_response_seconds"]
+    share = summary["share_on_time"]
+    return {
+        "today": (n(summary["received_today"]), None, None),
+        "period": (n(summary["received"]), None, None),
+        "open": (n(summary["open"]), None, None),
+        "red": (n(summary["red"]), t("complaints.tile.red_detail", lang, amber=n(summary["amber"])),
+                "danger" if summary["red"] else "success"),
+        "median": ("–" if median is None else formatting.duration(median, lang), None, None),
+        "on_time": (formatting.percent(share, lang),
+                    t("complaints.tile.on_time_detail", lang, n=n(summary["answered_on_time"]),
+                      total=n(summary["judged"])),
+                    None if share is None else "success" if share >= 0.9 else "warning" if share >= 0.75 else "danger"),
+        "resolved": (formatting.percent(summary["share_resolved"], lang),
+                     t("complaints.tile.resolved_detail", lang, n=n(summary["resolved"]), total=n(summary["received"])),
+                     None),
+    }
+
+
+@callback(Output(IDS["tiles"], "children"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_tiles(params, _n):
+    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
+    labels = {k: t(f"complaints.tile.{k}", lang) for k in TILES}
+    try:
+        summary = complaints.summary(_filter(params), now, clock.local_day_start(now, profile.timezone))
+        status = sources.source_status(profile.code).set_index("key")
+    except SQLAlchemyError as exc:
+        return dbc.Row([dbc.Col(error_tile(f"complaints_{k}", labels[k], type(exc).__name__, lang)) for k in TILES],
+                       className="g-2")
+    known = "complaints" in status.index
+    common = dict(updated_at=clock.as_datetime(status.loc["complaints", "last_success_at"]) if known else None,
+                  budget_seconds=int(status.loc["complaints", "freshness_budget_seconds"]) if known else None,
+                  now=ctx.now(), lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
+    values = _tile_values(summary, lang)
+    return dbc.Row([
+        dbc.Col(kpi_tile(f"complaints_{k}", labels[k], values[k][0], detail=values[k][1], emphasis=values[k][2],
+                         **common), xs=6, md=3, xl=True)
+        for k in TILES
+    ], className="g-2")
+
+
+@callback(Output(IDS["choropleth"], "figure"), Output(IDS["choropleth_message"], "children"),
+          Input(IDS["filter"], "data"), Input(IDS["metric"], "value"), Input(IDS["refresh"], "n_intervals"))
+def update_choropleth(params, metric, _n):
+    lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
+    metric = metric if metric in METRICS else METRICS[0]
+    try:
+        frame = complaints.by_kecamatan(_filter(params), ctx.now_bucket())
+        shapes = regions.geojson(profile.code, "kecamatan")
+        approximate = regions.geometry_is_approximate(profile.code)
+    except SQLAlchemyError as exc:
+        return dash.no_update, error_panel(type(exc).__name__, lang)
+    return region_choropleth(frame.fillna({"per_10k": 0}), shapes, metric, value_label=t(f"complaints.metric.{metric}", lang),
+                             theme=theme, style=map_style(settings.map_style, theme), center=profile.map.center,
+                             zoom=profile.map.zoom, note=t("map.approximate", lang) if approximate else None), None
+
+
+@callback(Output(IDS["locations"], "figure"), Output(IDS["locations_message"], "children"),
+          Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_locations(params, _n):
+    lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
+    try:
+        result = complaints.locations(_filter(params))
+    except SQLAlchemyError as exc:
+        return dash.no_update, error_panel(type(exc).__name__, lang)
+    total = formatting.number(result["total"], lang)
+    caption = (t("complaints.points.points", lang, n=total) if result["mode"] == "points" else
+               t("complaints.points.grid", lang, n=total, metres=formatting.number(result["cell_degrees"] * 111_000, lang)))
+    figure = complaint_locations(result["frame"], result["mode"], theme=theme, style=map_style(settings.map_style, theme),
+                                 center=profile.map.center, zoom=profile.map.zoom, cell_degrees=result["cell_degrees"],
+                                 label=t("chart.complaints", lang))
+    return figure, caption
+
+
+def _trend_figure(params, unit: str):
+    lang, theme, profile = ctx.language(), ctx.theme(), ctx.current_profile()
+    flt = _filter(params)
+    frame = complaints.trend(flt, profile.timezone, unit)
+    if unit == "day":
+        x_values = [d.isoformat() for d in _days(flt)]
+        frame = frame.assign(bucket=frame["bucket"].astype(str))
+    else:
+        x_values = list(range(24))
+    return category_stack(frame, x_column="bucket", label_column=f"name_{lang}", x_values=x_values,
+                          x_title=t(f"complaints.axis.{unit}", lang), value_label=t("chart.complaints", lang),
+                          other_label=t("complaints.trend.other", lang), theme=theme,
+                          empty_text=t("complaints.empty", lang))
+
+
+def _days(flt: ComplaintFilter) -> list:
+    from datetime import timedelta
+
+    return [flt.first_day + timedelta(days=i) for i in range((flt.last_day - flt.first_day).days + 1)]
+
+
+@callback(Output(IDS["trend_day"], "figure"), Output(IDS["trend_message"], "children"),
+          Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_trend_by_day(params, _n):
+    try:
+        return _trend_figure(params, "day"), None
+    except SQLAlchemyError as exc:
+        return dash.no_update, error_panel(type(exc).__name__, ctx.language())
+
+
+@callback(Output(IDS["trend_hour"], "figure"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_trend_by_hour(params, _n):
+    try:
+        return _trend_figure(params, "hour")
+    except SQLAlchemyError:
+        return dash.no_update  # the day trend's message already says the trend query failed
+
+
+@callback(Output(IDS["by_category"], "figure"), Output(IDS["by_agency"], "figure"),
+          Output(IDS["breakdown_message"], "children"), Input(IDS["filter"], "data"),
+          Input(IDS["refresh"], "n_intervals"))
+def update_breakdowns(params, _n):
+    lang, theme, now = ctx.language(), ctx.theme(), ctx.now_bucket()
+    flt = _filter(params)
+    try:
+        by_category = complaints.by_category(flt, now)
+        by_agency = complaints.by_agency(flt, now).sort_values("received", ascending=False)
+    except SQLAlchemyError as exc:
+        return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang)
+    common = dict(value_label=t("complaints.col.received", lang), theme=theme, empty_text=t("complaints.empty", lang))
+    return (horizontal_bars(by_category[by_category["received"] > 0], f"name_{lang}", "received", **common),
+            horizontal_bars(by_agency[by_agency["received"] > 0], "name", "received", colour="#5f3dc4", **common), None)
+
+
+@callback(Output(IDS["agency_grid"], "rowData"), Output(IDS["agency_message"], "children"),
+          Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_agency_table(params, _n):
+    try:
+        frame = complaints.by_agency(_filter(params), ctx.now_bucket())
+    except SQLAlchemyError as exc:
+        return dash.no_update, error_panel(type(exc).__name__, ctx.language())
+    return frame.astype(object).where(frame.notna(), None).to_dict("records"), None
+
+
+@callback(Output(IDS["red_grid"], "rowData"), Output(IDS["red_count"], "children"),
+          Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_red_flags(params, _n):
+    lang, profile = ctx.language(), ctx.current_profile()
+    try:
+        result = complaints.red_flags(_filter(params), ctx.now_bucket())
+    except SQLAlchemyError as exc:
+        return dash.no_update, error_panel(type(exc).__name__, lang)
+    rows = red_flag_rows(result["frame"], lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
+    if not result["total"]:
+        return rows, dbc.Badge(t("complaints.red_list.none", lang), color="success")
+    count = t("complaints.red_list.count", lang, shown=formatting.number(len(rows), lang),
+              total=formatting.number(result["total"], lang))
+    return rows, html.Span(count, className="text-danger fw-semibold", **{"data-kpi": "complaints_red_list"})
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+@callback(Output(IDS["download"], "data"), Input(IDS["export_csv"], "n_clicks"), Input(IDS["export_xlsx"], "n_clicks"),
+          State(IDS["filter"], "data"), prevent_initial_call=True)
+def export_agency_table(_csv, _xlsx, params):
+    lang, flt = ctx.language(), _filter(params)
+    frame = complaints.by_agency(flt, ctx.now_bucket())
+    labels = {"code": "Kode" if lang == "id" else "Code", "name": t("complaints.col.agency", lang),
+              "received": t("complaints.col.received", lang), "answered": t("complaints.col.answered", lang),
+              "answered_on_time": t("complaints.col.on_time", lang),
+              "share_on_time": t("complaints.col.share_on_time", lang),
+              "median_response_hours": t("complaints.col.median_hours", lang),
+              "open": t("complaints.col.open", lang), "red": t("complaints.col.red", lang)}
+    table = exports.labelled(frame, labels)
+    stem = f"respons-opd_{flt.first_day.isoformat()}_{flt.last_day.isoformat()}"
+    if dash.ctx.triggered_id == IDS["export_xlsx"]:
+        return dcc.send_bytes(exports.xlsx_bytes(table, t("complaints.agency_table", lang)), f"{stem}.xlsx")
+    return dcc.send_bytes(exports.csv_bytes(table), f"{stem}.csv")
+
+
+__all__ = ["IDS", "layout", "datetime"]
