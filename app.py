@@ -7,7 +7,7 @@ import dash
 from dash import ClientsideFunction, Input, Output
 from flask import Flask, redirect, request
 
-from api import health_blueprint
+from api import BLUEPRINTS
 from cities import load_profile
 from components.i18n import normalise_language
 from components.layout import IDS, shell
@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
         if settings.demo:
             ensure_demo(database.engine, profile, settings.demo_seed, settings.boundaries_dir, settings.demo_size)
         database.engine.dispose(close=False)  # gunicorn --preload forks after this: no shared connections
-    server.register_blueprint(health_blueprint)
+    for blueprint in BLUEPRINTS:
+        server.register_blueprint(blueprint)
     _register_preferences(server)
 
     app = dash.Dash(

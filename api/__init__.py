@@ -1,4 +1,7 @@
-"""Read-only JSON endpoints for other city systems, as a Flask blueprint."""
+"""Read-only JSON endpoints for other city systems, as Flask blueprints."""
+from api.complaints import blueprint as complaints_blueprint
 from api.health import blueprint as health_blueprint
 
-__all__ = ["health_blueprint"]
+BLUEPRINTS = (health_blueprint, complaints_blueprint)
+
+__all__ = ["BLUEPRINTS", "complaints_blueprint", "health_blueprint"]

@@ -63,7 +63,8 @@ _CUE = re.compile(
     r")(?:(?<=\.)|(?!\w))[ \t]*(?::[ \t]*)?",
     re.IGNORECASE,
 )
-_STREET_BEFORE = re.compile(r"(?<!\w)(?:jl|jln|jalan|gg|gang)\.?[ \t]*\Z", re.IGNORECASE)
+# abbreviations may carry their dot; a full word followed by a dot ends a sentence ("ke jalan. Nama ...")
+_STREET_BEFORE = re.compile(r"(?<!\w)(?:(?:jl|jln|gg)\.?|jalan|gang)[ \t]*\Z", re.IGNORECASE)
 # a word: letters with inner apostrophes or hyphens (Ma'ruf, Siti-Aisyah)
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’`-](?=[^\W\d_]))*")
 # between name words: blanks, or the dot of an initial ("M. Hakim", "M.Hakim")

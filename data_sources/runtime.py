@@ -5,6 +5,8 @@ They are attached to the Flask server by ``init_app`` and read back through
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Flask, current_app
 from flask_caching import Cache
 
@@ -36,3 +38,11 @@ def current_settings() -> Settings:
 
 def current_profile() -> CityProfile:
     return current_app.config[_PROFILE]
+
+
+def current_now() -> datetime:
+    """The app's clock: real UTC time, unless the settings freeze it (``frozen_now``)."""
+    frozen = current_settings().frozen_now
+    if frozen is None:
+        return datetime.now(timezone.utc)
+    return frozen if frozen.tzinfo else frozen.replace(tzinfo=timezone.utc)

@@ -5,13 +5,14 @@ or by ``?lang=`` / ``?theme=`` on any page URL), falling back to the settings' d
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import has_request_context, request
 
 from components.i18n import normalise_language
 from components.theme import normalise_theme
 from data_sources import clock
+from data_sources.runtime import current_now as now
 from data_sources.runtime import current_profile, current_settings
 
 LANGUAGE_COOKIE = "liveroom_lang"
@@ -30,14 +31,6 @@ def theme() -> str:
     if not has_request_context():
         return default
     return normalise_theme(request.cookies.get(THEME_COOKIE), default)
-
-
-def now() -> datetime:
-    """The app's clock: real UTC time, unless the settings freeze it (``frozen_now``)."""
-    frozen = current_settings().frozen_now
-    if frozen is None:
-        return clock.utcnow()
-    return frozen if frozen.tzinfo else frozen.replace(tzinfo=timezone.utc)
 
 
 def now_bucket() -> datetime:

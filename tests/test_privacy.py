@@ -170,3 +170,9 @@ def test_masking_is_idempotent():
         for known in ((), ("Budi Santoso",), ("Disamarkan",), ("Jalan Raya",)):
             once = mask_text(text, known)
             assert mask_text(once, known) == once
+
+
+def test_a_sentence_ending_in_a_street_word_does_not_hide_the_next_cue():
+    text = "Air meluap ke jalan. Nama pelapor Lestari Hidayat, NIK 3671011201800001."
+    assert mask_text(text) == f"Air meluap ke jalan. Nama pelapor {MASK}, NIK {MASK}."
+    assert mask_text("Lampu di Jalan Mas Mansyur mati") == "Lampu di Jalan Mas Mansyur mati"

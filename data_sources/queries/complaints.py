@@ -302,3 +302,27 @@ def red_flags(flt: ComplaintFilter, now: datetime, limit: int = 500) -> dict:
         due = as_datetime(row.response_due_at)
         records.append([*fields, (now - due).total_seconds(), mask_complaint_text(description, reporter_name)])
     return {"total": total, "frame": pd.DataFrame(records, columns=RED_FLAG_COLUMNS)}
+
+
+@cache.memoize()
+def service_requests(flt: ComplaintFilter, limit: int = 200) -> list[dict]:
+    """Complaints received in the period, newest first, as rows for ``open311.to_service_request``
+    (texts masked here, with the reporter's own name; no personal column in the result)."""
+    stmt = (
+        select(Complaint.external_id, ComplaintCategory.code.label("category_code"),
+               ComplaintCategory.open311_service_code, ComplaintCategory.name_id.label("category_name_id"),
+               ComplaintCategory.name_en.label("category_name_en"), Agency.name.label("agency_name"),
+               Complaint.status, Complaint.description, Complaint.reporter_name, Complaint.received_at,
+               Complaint.updated_at, Complaint.resolution_due_at, Complaint.address, Complaint.lat, Complaint.lon,
+               Complaint.media_url)
+        .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
+        .outerjoin(Agency, Agency.id == Complaint.agency_id)
+        .where(flt.received_in_period())
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(limit)
+    )
+    with database.engine.connect() as conn:
+        records = [row._asdict() for row in conn.execute(stmt)]
+    for record in records:
+        record["description"] = mask_complaint_text(record["description"], record.pop("reporter_name"))
+    return records

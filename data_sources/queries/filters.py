@@ -101,6 +101,14 @@ def _values(params: Mapping, name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _single(params: Mapping, name: str):
+    """One value of a parameter that may arrive as a list (repeated in the query string): the last."""
+    value = params.get(name)
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else None
+    return value
+
+
 def _day(value, name: str, problems: list) -> date | None:
     if value in (None, ""):
         return None
@@ -131,12 +139,12 @@ def parse_filter(params: Mapping, profile: CityProfile, now: datetime, *, strict
     tz = ZoneInfo(profile.timezone)
     today = now.astimezone(tz).date()
 
-    period = str(params.get("period") or DEFAULT_PERIOD)
+    period = str(_single(params, "period") or DEFAULT_PERIOD)
     if period not in PERIODS:
         problems.append(("period", f"harus salah satu dari / must be one of {', '.join(PERIODS)}: {period!r}"))
         period = DEFAULT_PERIOD
-    first = _day(params.get("from"), "from", problems)
-    last = _day(params.get("to"), "to", problems)
+    first = _day(_single(params, "from"), "from", problems)
+    last = _day(_single(params, "to"), "to", problems)
     if period == "custom":
         if first is None or last is None:
             problems.append(("from", "periode custom butuh from dan to / a custom period needs from and to"))

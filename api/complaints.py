@@ -1,0 +1,117 @@
+"""Read-only JSON for the complaint figures: the same queries as /complaints, for other city
+systems and the national data portal. No personal data: counts, and the red-flag list with
+texts masked. Query parameters are the page's (``period``, ``from``, ``to``, ``kecamatan``,
+``category``, ``agency``, ``status``); unknown values answer 400 with the reasons.
+
+Also the city's Open311 GeoReport v2 service list and service requests (read-only).
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import pandas as pd
+from flask import Blueprint, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_sources import clock, open311
+from data_sources.queries import complaints
+from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
+from data_sources.runtime import current_now, current_profile, current_settings
+
+blueprint = Blueprint("complaints_api", __name__)
+MAX_LIST = 1000
+
+
+def _now() -> datetime:
+    return clock.bucket(current_now(), max(1, current_settings().cache_timeout_seconds))
+
+
+def _filter() -> ComplaintFilter:
+    return parse_filter(request.args.to_dict(flat=False), current_profile(), _now(), strict=True)
+
+
+def _limit(default: int) -> int:
+    try:
+        return max(1, min(MAX_LIST, int(request.args.get("limit", default))))
+    except ValueError:
+        raise FilterError([("limit", f"bukan bilangan / not a number: {request.args.get('limit')!r}")]) from None
+
+
+def _plain(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, (pd.Timestamp, datetime)):
+        moment = clock.as_datetime(value)
+        return moment.isoformat() if moment else None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _envelope(flt: ComplaintFilter, data, **extra):
+    return jsonify({"city": current_profile().code, "filter": flt.query_params(),
+                    "period": {"start": flt.start.isoformat(), "end": flt.end.isoformat()},
+                    "generated_at": _now().isoformat(), **extra, "data": data})
+
+
+@blueprint.errorhandler(FilterError)
+def _bad_filter(error: FilterError):
+    return jsonify({"error": "invalid_parameters",
+                    "problems": [{"parameter": name, "message": message} for name, message in error.problems]}), 400
+
+
+@blueprint.errorhandler(SQLAlchemyError)
+def _database_error(error: SQLAlchemyError):
+    return jsonify({"error": "database_unavailable", "detail": type(error).__name__}), 503
+
+
+@blueprint.get("/api/complaints/summary")
+def summary():
+    flt, now = _filter(), _now()
+    figures = complaints.summary(flt, now, clock.local_day_start(now, current_profile().timezone))
+    return _envelope(flt, {k: _plain(v) for k, v in figures.items()})
+
+
+@blueprint.get("/api/complaints/by-kecamatan")
+def by_kecamatan():
+    flt = _filter()
+    return _envelope(flt, _records(complaints.by_kecamatan(flt, _now())))
+
+
+@blueprint.get("/api/complaints/by-category")
+def by_category():
+    flt = _filter()
+    return _envelope(flt, _records(complaints.by_category(flt, _now())))
+
+
+@blueprint.get("/api/complaints/by-agency")
+def by_agency():
+    flt = _filter()
+    return _envelope(flt, _records(complaints.by_agency(flt, _now())))
+
+
+@blueprint.get("/api/complaints/red-flags")
+def red_flags():
+    flt, limit = _filter(), _limit(200)
+    result = complaints.red_flags(flt, _now(), limit=limit)
+    return _envelope(flt, _records(result["frame"]), total=result["total"], limit=limit)
+
+
+@blueprint.get("/api/open311/v2/services.json")
+def open311_services():
+    language = request.args.get("locale", "id")[:2]
+    return jsonify(open311.service_list(current_profile(), "en" if language == "en" else "id"))
+
+
+@blueprint.get("/api/open311/v2/requests.json")
+def open311_requests():
+    flt, limit = _filter(), _limit(200)
+    language = "en" if request.args.get("locale", "id")[:2] == "en" else "id"
+    profile = current_profile()
+    rows = complaints.service_requests(flt, limit)
+    return jsonify([open311.to_service_request(row, profile=profile, language=language) for row in rows])
