@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Connection, and_, case, exists, func, insert, literal, not_, or_, select, update
+from sqlalchemy import Connection, and_, case, exists, func, insert, literal, not_, or_, select, text, update
 
 from cities import CityProfile
 from cities import ComplaintCategory as CategorySpec
 from data_sources.deadlines import WorkCalendar, due_at
-from data_sources.models import OPEN_STATUSES, Complaint, ComplaintFlag
+from data_sources.models import OPEN_STATUS_SQL, Complaint, ComplaintFlag
 
 Level = Literal["amber", "red"]
 
@@ -80,7 +80,13 @@ def answered_on_time(clock: ResponseClock, responded_at: datetime | None) -> boo
 
 # --- the same rules in SQL ---------------------------------------------------------------------
 
-_OPEN = Complaint.status.in_(OPEN_STATUSES)
+# literal values (not bound parameters), so the planner can use the partial index of open complaints
+_OPEN = text("complaints." + OPEN_STATUS_SQL)
+
+
+def open_condition():
+    """Complaints still waiting for the city: every status but resolved and rejected."""
+    return _OPEN
 
 
 def red_condition(now: datetime):

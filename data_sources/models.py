@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -34,6 +35,8 @@ NAMING = {
 
 COMPLAINT_STATUSES = ("received", "assigned", "responded", "in_progress", "resolved", "rejected", "reopened")
 OPEN_STATUSES = ("received", "assigned", "responded", "in_progress", "reopened")
+# the same as SQL text with literals, so a partial index on open complaints matches the queries
+OPEN_STATUS_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 DEVICE_KINDS = ("cctv", "wifi")
 DEVICE_STATES = ("online", "degraded", "offline", "unknown")
 
@@ -148,10 +151,15 @@ class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         UniqueConstraint("source_id", "external_id"),
-        Index("ix_complaints_city_received", "city_code", "received_at"),
+        # the period queries read only this index (no table lookups): complaints received in a
+        # window, with every column their filters and figures need
+        Index("ix_complaints_period", "city_code", "received_at", "kecamatan_id", "category_id", "agency_id",
+              "status", "first_response_at", "response_due_at", "reopened_at", "lat", "lon"),
+        # the open backlog (red and amber flags) is a small part of a large history
+        Index("ix_complaints_open_state", "city_code", "kecamatan_id", "category_id", "agency_id",
+              "first_response_at", "response_due_at", "response_amber_at", "status",
+              sqlite_where=text(OPEN_STATUS_SQL), postgresql_where=text(OPEN_STATUS_SQL)),
         Index("ix_complaints_city_status_due", "city_code", "status", "response_due_at"),
-        Index("ix_complaints_agency_received", "agency_id", "received_at"),
-        Index("ix_complaints_kecamatan_received", "kecamatan_id", "received_at"),
         Index("ix_complaints_city_updated", "city_code", "updated_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

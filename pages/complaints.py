@@ -252,20 +252,29 @@ def update_trend_by_hour(params, _n):
         return dash.no_update  # the day trend's message already says the trend query failed
 
 
-@callback(Output(IDS["by_category"], "figure"), Output(IDS["by_agency"], "figure"),
-          Output(IDS["breakdown_message"], "children"), Input(IDS["filter"], "data"),
-          Input(IDS["refresh"], "n_intervals"))
-def update_breakdowns(params, _n):
-    lang, theme, now = ctx.language(), ctx.theme(), ctx.now_bucket()
-    flt = _filter(params)
+def _breakdown(params, query, label_column: str, colour: str):
+    lang, theme = ctx.language(), ctx.theme()
+    frame = query(_filter(params), ctx.now_bucket()).sort_values("received", ascending=False)
+    return horizontal_bars(frame[frame["received"] > 0], label_column, "received",
+                           value_label=t("complaints.col.received", lang), theme=theme,
+                           empty_text=t("complaints.empty", lang), colour=colour)
+
+
+@callback(Output(IDS["by_category"], "figure"), Output(IDS["breakdown_message"], "children"),
+          Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_by_category(params, _n):
     try:
-        by_category = complaints.by_category(flt, now)
-        by_agency = complaints.by_agency(flt, now).sort_values("received", ascending=False)
+        return _breakdown(params, complaints.by_category, f"name_{ctx.language()}", "#1c7ed6"), None
     except SQLAlchemyError as exc:
-        return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang)
-    common = dict(value_label=t("complaints.col.received", lang), theme=theme, empty_text=t("complaints.empty", lang))
-    return (horizontal_bars(by_category[by_category["received"] > 0], f"name_{lang}", "received", **common),
-            horizontal_bars(by_agency[by_agency["received"] > 0], "name", "received", colour="#5f3dc4", **common), None)
+        return dash.no_update, error_panel(type(exc).__name__, ctx.language())
+
+
+@callback(Output(IDS["by_agency"], "figure"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_by_agency(params, _n):
+    try:
+        return _breakdown(params, complaints.by_agency, "name", "#5f3dc4")
+    except SQLAlchemyError:
+        return dash.no_update  # the category breakdown's message already reports the failing query
 
 
 @callback(Output(IDS["agency_grid"], "rowData"), Output(IDS["agency_message"], "children"),

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -40,19 +41,25 @@ def _query(dash_duo) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(dash_duo.driver.current_url).query).items()}
 
 
+def _wait(dash_duo, timeout: float = 15) -> WebDriverWait:
+    """A wait that tolerates elements being replaced while a callback re-renders them."""
+    return WebDriverWait(dash_duo.driver, timeout,
+                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+
+
 def _wait_for_query(dash_duo, **expected):
-    WebDriverWait(dash_duo.driver, 15).until(
+    _wait(dash_duo).until(
         lambda d: all(_query(dash_duo).get(k) == v for k, v in expected.items()),
         message=f"URL never showed {expected}: {dash_duo.driver.current_url}")
 
 
 def _wait_for_kpi(dash_duo, name: str, value: int):
-    WebDriverWait(dash_duo.driver, 15).until(lambda d: _number(_kpi(dash_duo, name)) == value,
-                                             message=f"{name} never became {value}: {_kpi(dash_duo, name)}")
+    _wait(dash_duo).until(lambda d: _number(_kpi(dash_duo, name)) == value,
+                          message=f"{name} never became {value}")
 
 
 def _grid_rows(dash_duo, grid_id: str) -> list[dict]:
-    WebDriverWait(dash_duo.driver, 15).until(lambda d: d.execute_script(
+    _wait(dash_duo).until(lambda d: d.execute_script(
         "return !!(window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]))", grid_id))
     return dash_duo.driver.execute_script(GRID_ROWS_JS, grid_id)
 

@@ -11,15 +11,15 @@ from sqlalchemy import Select, and_, func, literal_column, or_, select
 
 from data_sources.clock import as_datetime
 from data_sources.db import database
-from data_sources.flags import amber_condition, red_condition
+from data_sources.flags import amber_condition, open_condition, red_condition
 from data_sources.flags import red_condition as _overdue
-from data_sources.models import OPEN_STATUSES, Agency, Complaint, ComplaintCategory, Region
+from data_sources.models import Agency, Complaint, ComplaintCategory, Region
 from data_sources.privacy import mask_complaint_text
 from data_sources.queries.filters import ComplaintFilter
 from data_sources.runtime import cache
 from data_sources.sqlfuncs import grid_cell, local_date, local_hour, seconds_between
 
-_OPEN = Complaint.status.in_(OPEN_STATUSES)
+_OPEN = open_condition()
 
 
 @cache.memoize()
@@ -94,9 +94,15 @@ def _deadline_reached(now: datetime):
 
 
 def _medians(value, group, where) -> Select:
-    """Median of ``value`` per ``group`` (or overall when ``group`` is None), with window
-    functions so it runs on SQLite and PostgreSQL alike. Columns: grp, median."""
+    """Median of ``value`` per ``group`` (or overall when ``group`` is None). Columns: grp, median.
+
+    PostgreSQL has percentile_cont; elsewhere (SQLite) the middle rows are found with window
+    functions."""
     grp = group if group is not None else literal_column("0")
+    if database.engine.dialect.name == "postgresql":
+        stmt = select(grp.label("grp"), func.percentile_cont(0.5).within_group(value).label("median")).where(
+            where, value.is_not(None))
+        return stmt.group_by(group) if group is not None else stmt
     ranked = (
         select(grp.label("grp"), value.label("v"),
                func.row_number().over(partition_by=group, order_by=value).label("rn"),
@@ -108,27 +114,56 @@ def _medians(value, group, where) -> Select:
     return select(ranked.c.grp, func.avg(ranked.c.v).label("median")).where(middle).group_by(ranked.c.grp)
 
 
+def _period_counts(flt: ComplaintFilter, now: datetime, *group):
+    """Figures of the complaints received in the period (an index range on received_at)."""
+    return (
+        select(*group,
+               func.count().label("received"),
+               func.count(Complaint.first_response_at).label("answered"),
+               func.count().filter(_answered_on_time()).label("answered_on_time"),
+               func.count().filter(_deadline_reached(now)).label("judged"),
+               func.count().filter(Complaint.status == "resolved").label("resolved"))
+        .where(flt.received_in_period())
+        .group_by(*group)
+    )
+
+
+def _state_counts(flt: ComplaintFilter, now: datetime, *group):
+    """Open, red and amber complaints now, whenever received (the partial index of open complaints)."""
+    return (
+        select(*group,
+               func.count().label("open"),
+               func.count().filter(red_condition(now)).label("red"),
+               func.count().filter(amber_condition(now)).label("amber"))
+        .where(flt.scope(), _OPEN)
+        .group_by(*group)
+    )
+
+
+PERIOD_FIGURES = ["received", "answered", "answered_on_time", "judged", "resolved"]
+STATE_FIGURES = ["open", "red", "amber"]
+
+
+def _grouped(conn, flt: ComplaintFilter, now: datetime, column) -> pd.DataFrame:
+    """Period and state figures per value of ``column`` (index: that value; zeros filled)."""
+    period = pd.DataFrame(conn.execute(_period_counts(flt, now, column.label("key"))).all(),
+                          columns=["key", *PERIOD_FIGURES]).set_index("key")
+    state = pd.DataFrame(conn.execute(_state_counts(flt, now, column.label("key"))).all(),
+                         columns=["key", *STATE_FIGURES]).set_index("key")
+    return period.join(state, how="outer").fillna(0).astype(int)
+
+
 @cache.memoize()
 def summary(flt: ComplaintFilter, now: datetime, day_start: datetime) -> dict[str, float | int | None]:
     """The page's tiles: received_today, received, open, red, amber, answered, answered_on_time,
     judged (answered or past the deadline), share_on_time, resolved, share_resolved,
-    median_response_seconds. Period figures cover [flt.start, min(flt.end, now))."""
-    scope, period = flt.scope(), flt.received_in_period()
-    stmt = select(
-        func.count().filter(period).label("received"),
-        func.count().filter(scope, Complaint.received_at >= day_start, Complaint.received_at <= now)
-        .label("received_today"),
-        func.count().filter(_OPEN).label("open"),
-        func.count().filter(red_condition(now)).label("red"),
-        func.count().filter(amber_condition(now)).label("amber"),
-        func.count().filter(period, Complaint.first_response_at.is_not(None)).label("answered"),
-        func.count().filter(period, _answered_on_time()).label("answered_on_time"),
-        func.count().filter(period, _deadline_reached(now)).label("judged"),
-        func.count().filter(period, Complaint.status == "resolved").label("resolved"),
-    ).where(scope)
-    median = _medians(_response_seconds(), None, period)
+    median_response_seconds. Period figures cover the complaints received in [flt.start, flt.end)."""
+    today = select(func.count()).where(flt.scope(), Complaint.received_at >= day_start, Complaint.received_at <= now)
+    median = _medians(_response_seconds(), None, flt.received_in_period())
     with database.engine.connect() as conn:
-        row = conn.execute(stmt).one()._asdict()
+        row = conn.execute(_period_counts(flt, now)).one()._asdict()
+        row |= conn.execute(_state_counts(flt, now)).one()._asdict()
+        row["received_today"] = conn.execute(today).scalar_one()
         median_row = conn.execute(median).first()
     row["median_response_seconds"] = float(median_row.median) if median_row else None
     row["share_on_time"] = row["answered_on_time"] / row["judged"] if row["judged"] else None
@@ -141,26 +176,13 @@ def by_kecamatan(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
     """Columns: code, name, population, received, per_10k, open, red; every kecamatan (zeros
     included), whatever the kecamatan filter, so the map always shows the whole city."""
     wide = flt.without_kecamatan()
-    counts = (
-        select(Complaint.kecamatan_id.label("region_id"),
-               func.count().filter(Complaint.received_at >= wide.start, Complaint.received_at < wide.end)
-               .label("received"),
-               func.count().filter(_OPEN).label("open"),
-               func.count().filter(red_condition(now)).label("red"))
-        .where(wide.scope(), or_(_OPEN, and_(Complaint.received_at >= wide.start, Complaint.received_at < wide.end)))
-        .group_by(Complaint.kecamatan_id)
-        .subquery()
-    )
-    stmt = (
-        select(Region.code, Region.name, Region.population,
-               func.coalesce(counts.c.received, 0), func.coalesce(counts.c.open, 0), func.coalesce(counts.c.red, 0))
-        .outerjoin(counts, counts.c.region_id == Region.id)
-        .where(Region.city_code == flt.city_code, Region.level == "kecamatan")
-        .order_by(Region.code)
-    )
+    regions = select(Region.id, Region.code, Region.name, Region.population).where(
+        Region.city_code == flt.city_code, Region.level == "kecamatan").order_by(Region.code)
     with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(),
-                             columns=["code", "name", "population", "received", "open", "red"])
+        figures = _grouped(conn, wide, now, Complaint.kecamatan_id)
+        frame = pd.DataFrame(conn.execute(regions).all(), columns=["id", "code", "name", "population"])
+    frame = frame.join(figures[["received", "open", "red"]], on="id").fillna(
+        {"received": 0, "open": 0, "red": 0}).astype({"received": int, "open": int, "red": int})
     population = pd.to_numeric(frame["population"], errors="coerce")
     frame["per_10k"] = (frame["received"] / population * 10_000).where(population > 0).round(2)
     return frame[["code", "name", "population", "received", "per_10k", "open", "red"]]
@@ -169,16 +191,13 @@ def by_kecamatan(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
 @cache.memoize()
 def by_category(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
     """Columns: code, name_id, name_en, received (in the period), open, red (now); categories with any."""
-    stmt = (
-        select(ComplaintCategory.code, ComplaintCategory.name_id, ComplaintCategory.name_en,
-               func.count().filter(Complaint.received_at >= flt.start, Complaint.received_at < flt.end),
-               func.count().filter(_OPEN), func.count().filter(red_condition(now)))
-        .select_from(Complaint).join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
-        .where(flt.scope(), or_(_OPEN, and_(Complaint.received_at >= flt.start, Complaint.received_at < flt.end)))
-        .group_by(ComplaintCategory.code, ComplaintCategory.name_id, ComplaintCategory.name_en)
-    )
+    categories = select(ComplaintCategory.id, ComplaintCategory.code, ComplaintCategory.name_id,
+                        ComplaintCategory.name_en).where(ComplaintCategory.city_code == flt.city_code)
     with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["code", "name_id", "name_en", "received", "open", "red"])
+        figures = _grouped(conn, flt, now, Complaint.category_id)
+        names = pd.DataFrame(conn.execute(categories).all(), columns=["id", "code", "name_id", "name_en"])
+    frame = names.join(figures[["received", "open", "red"]], on="id", how="inner")
+    frame = frame[["code", "name_id", "name_en", "received", "open", "red"]]
     return frame.sort_values(["received", "code"], ascending=[False, True], ignore_index=True)
 
 
@@ -187,29 +206,13 @@ def by_agency(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
     """The agency responsiveness table. Columns: code, name, received, answered,
     answered_on_time, judged, share_on_time, median_response_hours (period), open, red (now).
     Every agency with complaints in scope; slowest (lowest share on time) first."""
-    period = and_(Complaint.received_at >= flt.start, Complaint.received_at < flt.end)
-    counts = (
-        select(Complaint.agency_id.label("agency_id"),
-               func.count().filter(period).label("received"),
-               func.count().filter(period, Complaint.first_response_at.is_not(None)).label("answered"),
-               func.count().filter(period, _answered_on_time()).label("answered_on_time"),
-               func.count().filter(period, _deadline_reached(now)).label("judged"),
-               func.count().filter(_OPEN).label("open"),
-               func.count().filter(red_condition(now)).label("red"))
-        .where(flt.scope(), or_(_OPEN, period))
-        .group_by(Complaint.agency_id)
-        .subquery()
-    )
-    medians = _medians(_response_seconds(), Complaint.agency_id, flt.received_in_period()).subquery()
-    stmt = (
-        select(Agency.code, Agency.name, counts.c.received, counts.c.answered, counts.c.answered_on_time,
-               counts.c.judged, medians.c.median, counts.c.open, counts.c.red)
-        .join(counts, counts.c.agency_id == Agency.id)
-        .outerjoin(medians, medians.c.grp == Agency.id)
-    )
-    columns = ["code", "name", "received", "answered", "answered_on_time", "judged", "median_seconds", "open", "red"]
+    agencies = select(Agency.id, Agency.code, Agency.name).where(Agency.city_code == flt.city_code)
+    medians = _medians(_response_seconds(), Complaint.agency_id, flt.received_in_period())
     with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=columns)
+        figures = _grouped(conn, flt, now, Complaint.agency_id)
+        names = pd.DataFrame(conn.execute(agencies).all(), columns=["id", "code", "name"])
+        median = pd.DataFrame(conn.execute(medians).all(), columns=["id", "median_seconds"]).set_index("id")
+    frame = names.join(figures, on="id", how="inner").join(median, on="id")
     frame["share_on_time"] = (frame["answered_on_time"] / frame["judged"]).where(frame["judged"] > 0)
     frame["median_response_hours"] = (pd.to_numeric(frame.pop("median_seconds")) / 3600).round(2)
     frame = frame.sort_values(["share_on_time", "red", "code"], ascending=[True, False, True], na_position="last",

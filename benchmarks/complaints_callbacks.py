@@ -1,0 +1,142 @@
+"""Time every server callback of /complaints end to end, as the browser calls them.
+
+Each callback is POSTed to ``/_dash-update-component`` through Flask's test client (routing,
+Dash's argument handling, the SQL, the figure builders and the JSON answer; no network), for
+several filter views, with the query cache off so every call really queries the database.
+
+    python -m benchmarks.complaints_callbacks --database-url sqlite:///benchmarks/out/complaints-1m.db
+
+Prints a Markdown table (median and slowest of ``--repeat`` calls after one warm-up call, and
+that first call) and, with ``--out``, writes it to a file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from datetime import datetime, timezone
+
+from sqlalchemy import create_engine, text
+
+VIEWS = {
+    "today": {"period": "today"},
+    "7 days (default)": {"period": "7d"},
+    "30 days": {"period": "30d"},
+    "this month": {"period": "month"},
+    "30 days, 2 categories": {"period": "30d", "category": "pju,banjir"},
+    "30 days, 1 kecamatan, open": {"period": "30d", "kecamatan": "36.71.01",
+                                   "status": "received,assigned,responded,in_progress,reopened"},
+    "365 days (custom)": {"period": "custom"},
+}
+PAGE_PREFIX = "complaints-"
+
+
+def _value(prop_id: str, params: dict, now: datetime):
+    """The value an input or state would hold in the browser for this view."""
+    element, prop = prop_id.rsplit(".", 1)
+    if element == "complaints-filter":
+        return params
+    if element == "complaints-refresh":
+        return 1
+    if element == "complaints-metric":
+        return "received"
+    if element == "complaints-period":
+        return params["period"]
+    if element == "complaints-dates":
+        return params.get("from") if prop == "start_date" else params.get("to")
+    name = element.removeprefix(PAGE_PREFIX)
+    if name in ("kecamatan", "category", "agency", "status"):
+        return params[name].split(",") if params.get(name) else []
+    if prop == "n_clicks":
+        return 1
+    return None
+
+
+def _payload(dependency: dict, params: dict, now: datetime) -> dict:
+    def items(specs):
+        return [{"id": s["id"], "property": s["property"], "value": _value(f"{s['id']}.{s['property']}", params, now)}
+                for s in specs]
+
+    outputs = dependency["output"]
+    if outputs.startswith(".."):
+        output_list = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in outputs.strip(".").split("...")]
+    else:
+        output_list = dict(zip(("id", "property"), outputs.rsplit(".", 1)))
+    inputs = items(dependency["inputs"])
+    return {"output": outputs, "outputs": output_list, "inputs": inputs, "state": items(dependency.get("state", [])),
+            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+
+
+def _name(dependency: dict) -> str:
+    return dependency["output"].strip(".").split("...")[0]
+
+
+def run(database_url: str, repeat: int) -> tuple[str, dict]:
+    from app import create_app
+    from settings import load_settings
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        complaints = conn.execute(text("SELECT count(*) FROM complaints")).scalar_one()
+        newest = conn.execute(text("SELECT max(received_at) FROM complaints")).scalar_one()
+    engine.dispose()
+    now = datetime.fromisoformat(str(newest)).replace(tzinfo=timezone.utc)
+    settings = load_settings(database_url=database_url, cache_type="NullCache", demo=False, simulate=False,
+                             map_style="offline", frozen_now=now)
+    app = create_app(settings, prepare_database=False)
+    client = app.server.test_client()
+    client.get("/complaints")  # registers the page's layout; loads nothing heavy
+    dependencies = [d for d in client.get("/_dash-dependencies").get_json()
+                    if not d.get("clientside_function") and PAGE_PREFIX in d["output"]]
+    local_day = now.date()
+    results: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for view, params in VIEWS.items():
+        params = dict(params)
+        if params["period"] == "custom":
+            params |= {"from": local_day.replace(year=local_day.year - 1).isoformat(), "to": local_day.isoformat()}
+        for dependency in dependencies:
+            payload = _payload(dependency, params, now)
+            timings = []
+            for _ in range(repeat + 1):
+                started = time.perf_counter()
+                response = client.post("/_dash-update-component", data=json.dumps(payload),
+                                       content_type="application/json")
+                timings.append((time.perf_counter() - started) * 1000)
+                if response.status_code not in (200, 204):
+                    raise RuntimeError(f"{_name(dependency)} answered {response.status_code}: "
+                                       f"{response.get_data(as_text=True)[:300]}")
+            warm = timings[1:]
+            results.setdefault(_name(dependency), {})[view] = (statistics.median(warm), max(warm), timings[0])
+    header = (f"{complaints:,} complaints; {database_url.split(':', 1)[0]}; Python {platform.python_version()}; "
+              f"{repeat} calls per cell after one warm-up; cache off")
+    views = list(VIEWS)
+    lines = [header, "", "| callback (first output) | " + " | ".join(views) + " |",
+             "|---|" + "---:|" * len(views)]
+    for name, by_view in results.items():
+        cells = [f"{by_view[v][0]:.0f} / {by_view[v][1]:.0f}" for v in views]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    slowest = max(cell[1] for by_view in results.values() for cell in by_view.values())
+    first = max(cell[2] for by_view in results.values() for cell in by_view.values())
+    lines += ["", f"Cells: median / slowest, in ms. Slowest warm call overall: {slowest:.0f} ms; "
+                  f"slowest first (cold) call: {first:.0f} ms."]
+    return "\n".join(lines), results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="sqlite:///benchmarks/out/complaints-1m.db")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", help="also write the table to this file")
+    args = parser.parse_args(argv)
+    table, _ = run(args.database_url, args.repeat)
+    print(table)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(table + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
