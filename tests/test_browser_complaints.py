@@ -172,11 +172,17 @@ def test_each_filter_and_a_map_click_drive_tiles_table_and_url(page, city_db):
 
 def test_custom_period_from_a_link_and_unknown_values_are_reported(page, city_db):
     dash_duo = page
-    _open(dash_duo, "?period=custom&from=2026-11-01&to=2026-11-10&category=pju,ufo")
+    _open(dash_duo, "?period=custom&from=2026-11-01&to=2026-11-10&category=pju,ufo&theme=dark")
     expected = _received(city_db, "2026-10-31 17:00:00", "2026-11-10 17:00:00", where="cat.code = 'pju'")
     _wait_for_kpi(dash_duo, "complaints_period", expected)
     assert "category=ufo" in dash_duo.find_element("#complaints-notice").text
     assert dash_duo.find_element("#complaints-dates").is_displayed()
+    wait_for_map(dash_duo.driver, "#complaints-choropleth")
+    save_screenshot(dash_duo.driver, "complaints-dark-1920x1080")
+    set_viewport(dash_duo.driver, 1920, 2700)  # the whole page, for people reviewing the layout
+    _grid_rows(dash_duo, "complaints-red-grid")
+    save_screenshot(dash_duo.driver, "complaints-dark-full")
+    assert dash_duo.get_logs() == []
 
 
 def test_no_personal_data_reaches_the_page(page, city_db):
