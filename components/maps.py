@@ -47,7 +47,7 @@ def complaint_locations(frame: pd.DataFrame, mode: str, *, theme: str, style, ce
                               marker={"size": 6, "opacity": 0.7, "color": "#e8590c"},
                               hovertemplate="%{text}<extra></extra>", name=label)
     else:
-        radius = 12 if (cell_degrees or 0) <= 0.001 else 18
+        radius = 14 if (cell_degrees or 0) <= 0.002 else 18
         trace = go.Densitymap(lat=frame["lat"], lon=frame["lon"], z=frame["count"], radius=radius,
                               colorscale=SEQUENTIAL[theme], showscale=False,
                               hovertemplate="%{z}<extra></extra>", name=label)

@@ -7,6 +7,7 @@ reload), and every figure callback reads the same filter store.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
@@ -272,7 +273,8 @@ def update_by_category(params, _n):
 @callback(Output(IDS["by_agency"], "figure"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
 def update_by_agency(params, _n):
     try:
-        return _breakdown(params, complaints.by_agency, "name", "#5f3dc4")
+        counts_only = partial(complaints.by_agency, with_medians=False)
+        return _breakdown(params, counts_only, "name", "#5f3dc4")
     except SQLAlchemyError:
         return dash.no_update  # the category breakdown's message already reports the failing query
 

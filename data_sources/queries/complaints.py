@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Select, and_, func, literal_column, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 
 from data_sources.clock import as_datetime
 from data_sources.db import database
@@ -88,30 +88,49 @@ def _answered_on_time():
     return and_(Complaint.first_response_at.is_not(None), Complaint.first_response_at <= Complaint.response_due_at)
 
 
+def _answered_in_period(flt: ComplaintFilter):
+    return and_(flt.received_in_period(), Complaint.first_response_at.is_not(None))
+
+
 def _deadline_reached(now: datetime):
     """Complaints whose response is judged: answered, or unanswered past the deadline."""
     return or_(Complaint.first_response_at.is_not(None), Complaint.response_due_at < now)
 
 
-def _medians(value, group, where) -> Select:
-    """Median of ``value`` per ``group`` (or overall when ``group`` is None). Columns: grp, median.
+MEDIAN_BIN_SECONDS = 60  # the tiles show minutes
+AGENCY_MEDIAN_BIN_SECONDS = 300  # the agency table shows tenths of an hour
 
-    PostgreSQL has percentile_cont; elsewhere (SQLite) the middle rows are found with window
-    functions."""
+
+def _medians(conn, value, group, where, bin_seconds: int = MEDIAN_BIN_SECONDS) -> pd.DataFrame:
+    """Median of ``value`` (seconds) per ``group``, or overall when ``group`` is None.
+    Columns: grp, median.
+
+    PostgreSQL computes it exactly with percentile_cont. SQLite has no percentile function
+    and sorting every duration of a month (about 90,000 at a million complaints) costs
+    hundreds of milliseconds, so there it is read from a histogram of one-minute bins counted
+    in SQL: exact to within half a bin, which is finer than the page shows. ``where`` must
+    exclude rows whose value is NULL (computing the value twice per row would double the cost)."""
     grp = group if group is not None else literal_column("0")
-    if database.engine.dialect.name == "postgresql":
-        stmt = select(grp.label("grp"), func.percentile_cont(0.5).within_group(value).label("median")).where(
-            where, value.is_not(None))
-        return stmt.group_by(group) if group is not None else stmt
-    ranked = (
-        select(grp.label("grp"), value.label("v"),
-               func.row_number().over(partition_by=group, order_by=value).label("rn"),
-               func.count().over(partition_by=group).label("n"))
-        .where(where, value.is_not(None))
-        .subquery()
-    )
-    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    return select(ranked.c.grp, func.avg(ranked.c.v).label("median")).where(middle).group_by(ranked.c.grp)
+    if conn.dialect.name == "postgresql":
+        stmt = select(grp.label("grp"), func.percentile_cont(0.5).within_group(value).label("median")).where(where)
+        stmt = stmt.group_by(group) if group is not None else stmt
+        return pd.DataFrame(conn.execute(stmt).all(), columns=["grp", "median"])
+    bucket = grid_cell(value, float(bin_seconds)).label("bucket")
+    keys = [bucket] if group is None else [group, bucket]  # never GROUP BY a constant: SQLite reads it as a position
+    stmt = select(grp.label("grp"), bucket, func.count().label("n")).where(where).group_by(*keys)
+    bins = pd.DataFrame(conn.execute(stmt).all(), columns=["grp", "bucket", "n"])
+    return pd.DataFrame([(key, _histogram_median(part, bin_seconds)) for key, part in bins.groupby("grp", sort=False)],
+                        columns=["grp", "median"])
+
+
+def _histogram_median(bins: pd.DataFrame, bin_seconds: int = MEDIAN_BIN_SECONDS) -> float:
+    """The median of values counted in bins (columns bucket, n), each taken at its bin's centre."""
+    ordered = bins.sort_values("bucket")
+    total = int(ordered["n"].sum())
+    cumulative = ordered["n"].cumsum().to_numpy()
+    buckets = ordered["bucket"].to_numpy()
+    middle = [buckets[cumulative.searchsorted(rank)] for rank in ((total + 1) // 2, (total + 2) // 2)]
+    return (sum(middle) / 2 + 0.5) * bin_seconds
 
 
 def _period_counts(flt: ComplaintFilter, now: datetime, *group):
@@ -159,13 +178,12 @@ def summary(flt: ComplaintFilter, now: datetime, day_start: datetime) -> dict[st
     judged (answered or past the deadline), share_on_time, resolved, share_resolved,
     median_response_seconds. Period figures cover the complaints received in [flt.start, flt.end)."""
     today = select(func.count()).where(flt.scope(), Complaint.received_at >= day_start, Complaint.received_at <= now)
-    median = _medians(_response_seconds(), None, flt.received_in_period())
     with database.engine.connect() as conn:
         row = conn.execute(_period_counts(flt, now)).one()._asdict()
         row |= conn.execute(_state_counts(flt, now)).one()._asdict()
         row["received_today"] = conn.execute(today).scalar_one()
-        median_row = conn.execute(median).first()
-    row["median_response_seconds"] = float(median_row.median) if median_row else None
+        median = _medians(conn, _response_seconds(), None, _answered_in_period(flt))
+    row["median_response_seconds"] = float(median["median"].iloc[0]) if len(median) else None
     row["share_on_time"] = row["answered_on_time"] / row["judged"] if row["judged"] else None
     row["share_resolved"] = row["resolved"] / row["received"] if row["received"] else None
     return row
@@ -202,16 +220,18 @@ def by_category(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
 
 
 @cache.memoize()
-def by_agency(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
+def by_agency(flt: ComplaintFilter, now: datetime, with_medians: bool = True) -> pd.DataFrame:
     """The agency responsiveness table. Columns: code, name, received, answered,
     answered_on_time, judged, share_on_time, median_response_hours (period), open, red (now).
-    Every agency with complaints in scope; slowest (lowest share on time) first."""
+    Every agency with complaints in scope; slowest (lowest share on time) first. Without
+    ``with_medians`` (a chart of counts) the median column is empty and costs nothing."""
     agencies = select(Agency.id, Agency.code, Agency.name).where(Agency.city_code == flt.city_code)
-    medians = _medians(_response_seconds(), Complaint.agency_id, flt.received_in_period())
     with database.engine.connect() as conn:
         figures = _grouped(conn, flt, now, Complaint.agency_id)
         names = pd.DataFrame(conn.execute(agencies).all(), columns=["id", "code", "name"])
-        median = pd.DataFrame(conn.execute(medians).all(), columns=["id", "median_seconds"]).set_index("id")
+        median = (_medians(conn, _response_seconds(), Complaint.agency_id, _answered_in_period(flt),
+                           AGENCY_MEDIAN_BIN_SECONDS) if with_medians else pd.DataFrame(columns=["grp", "median"]))
+    median = median.rename(columns={"grp": "id", "median": "median_seconds"}).set_index("id")
     frame = names.join(figures, on="id", how="inner").join(median, on="id")
     frame["share_on_time"] = (frame["answered_on_time"] / frame["judged"]).where(frame["judged"] > 0)
     frame["median_response_hours"] = (pd.to_numeric(frame.pop("median_seconds")) / 3600).round(2)
@@ -243,8 +263,9 @@ def trend(flt: ComplaintFilter, tz: str, unit: str) -> pd.DataFrame:
 
 
 def _grid_size(points: int) -> float:
-    """Cell size in degrees: about 110 m for a few thousand points, coarser for millions."""
-    return 0.001 if points <= 50_000 else 0.002 if points <= 400_000 else 0.004
+    """Cell size in degrees (0.002 degrees is about 220 m): coarser as points grow, so a city
+    never needs more than a few thousand cells on the map."""
+    return 0.002 if points <= 20_000 else 0.003 if points <= 100_000 else 0.004
 
 
 @cache.memoize()
