@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Connection, and_, case, exists, func, insert, literal, not_, or_, select, text, update
+from sqlalchemy import Connection, and_, case, exists, func, insert, literal, not_, or_, select, text, union, update
 
 from cities import CityProfile
 from cities import ComplaintCategory as CategorySpec
@@ -126,11 +126,17 @@ def refresh_flags(conn: Connection, city_code: str, now: datetime, since: dateti
 
     Idempotent: a flag is keyed by (complaint, level, flagged_at), and flagged_at is the
     moment the rule says it began (the amber threshold or the deadline of that cycle).
-    With ``since`` (the previous refresh), only open complaints and complaints changed since
-    then are examined, which keeps a live tick cheap on a city with a million complaints."""
+    With ``since`` (the previous refresh, which must itself have covered everything before
+    it), only complaints that changed since then or whose amber threshold or deadline fell
+    in [since, now] are examined, which keeps a live tick cheap on a city with a million
+    complaints; the bounds are inclusive, so a threshold exactly at ``since`` is not missed."""
     scope = Complaint.city_code == city_code
     if since is not None:
-        scope = and_(scope, or_(_OPEN, Complaint.updated_at >= since))
+        due, amber = Complaint.response_due_at, Complaint.response_amber_at
+        changed = select(Complaint.id).where(scope, Complaint.updated_at >= since)  # ix_complaints_city_updated
+        crossed = select(Complaint.id).where(scope, _OPEN, or_(and_(due >= since, due <= now),  # the open index
+                                                                and_(amber >= since, amber <= now)))
+        scope = Complaint.id.in_(union(changed, crossed))
     counts = {}
     for level in ("red", "amber"):
         start, began, cleared = _flag_sql(level, now)
@@ -142,7 +148,7 @@ def refresh_flags(conn: Connection, city_code: str, now: datetime, since: dateti
             .where(scope, began, not_(already)),
         ).returning(ComplaintFlag.id))
         counts[f"raised_{level}"] = len(raised.all())  # rowcount of INSERT..SELECT is -1 on some drivers
-        mine = and_(Complaint.id == ComplaintFlag.complaint_id, Complaint.city_code == city_code)
+        mine = and_(Complaint.id == ComplaintFlag.complaint_id, scope)  # a flag ends by a change or a deadline
         cleared_value = select(cleared).where(mine).scalar_subquery()
         closed = conn.execute(
             update(ComplaintFlag)

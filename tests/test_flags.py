@@ -120,3 +120,21 @@ def test_a_flag_clears_when_answered_and_a_reopened_complaint_starts_a_new_cycle
         assert len(amber) == 1 and amber[0].cleared_at == clock.due_at  # amber ended when it turned red
         row = conn.execute(select(Complaint.reopen_count, Complaint.status).where(Complaint.id == complaint_id)).one()
         assert tuple(row) == (1, "reopened")
+
+
+def test_incremental_refresh_gives_the_same_record_as_a_full_one(city):
+    """Refreshing every 30 minutes with ``since`` ends with exactly the flags a full refresh gives."""
+    record = ("SELECT complaint_id, level, flagged_at, cleared_at FROM complaint_flags "
+              "ORDER BY complaint_id, level, flagged_at")
+    with city.begin() as conn:
+        previous = FIXED_NOW
+        for step in range(1, 13):
+            moment = FIXED_NOW + timedelta(minutes=30 * step)
+            refresh_flags(conn, "36.71", moment, since=previous)
+            previous = moment
+        incremental = conn.execute(text(record)).all()
+        conn.execute(text("DELETE FROM complaint_flags"))
+        refresh_flags(conn, "36.71", previous)
+        full = conn.execute(text(record)).all()
+    assert incremental == full
+    assert any(level == "red" and cleared is None for _, level, _, cleared in full)
