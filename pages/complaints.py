@@ -6,7 +6,7 @@ reload), and every figure callback reads the same filter store.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 from functools import partial
 
 import dash
@@ -231,8 +231,6 @@ def _trend_figure(params, unit: str):
 
 
 def _days(flt: ComplaintFilter) -> list:
-    from datetime import timedelta
-
     return [flt.first_day + timedelta(days=i) for i in range((flt.last_day - flt.first_day).days + 1)]
 
 
@@ -325,5 +323,3 @@ def export_agency_table(_csv, _xlsx, params):
         return dcc.send_bytes(exports.xlsx_bytes(table, t("complaints.agency_table", lang)), f"{stem}.xlsx")
     return dcc.send_bytes(exports.csv_bytes(table), f"{stem}.csv")
 
-
-__all__ = ["IDS", "layout", "datetime"]
