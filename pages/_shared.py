@@ -38,4 +38,21 @@ def now_bucket() -> datetime:
     return clock.bucket(now(), max(1, current_settings().cache_timeout_seconds))
 
 
-__all__ = ["language", "theme", "now", "now_bucket", "current_profile", "current_settings"]
+def source_age(status, key: str) -> tuple[datetime | None, int | None]:
+    """(last success, freshness budget in seconds) of source ``key`` in a
+    ``queries.sources.source_status`` frame; (None, None) for a source the city does not have."""
+    row = status[status["key"] == key]
+    if row.empty:
+        return None, None
+    return clock.as_datetime(row["last_success_at"].iloc[0]), int(row["freshness_budget_seconds"].iloc[0])
+
+
+def freshness(status, key: str) -> dict:
+    """The keyword arguments a KPI tile needs to show how old source ``key``'s data is."""
+    updated, budget = source_age(status, key)
+    profile = current_profile()
+    return dict(updated_at=updated, budget_seconds=budget, now=now(), lang=language(), tz=profile.timezone,
+                tz_label=profile.timezone_label)
+
+
+__all__ = ["source_age", "freshness", "language", "theme", "now", "now_bucket", "current_profile", "current_settings"]

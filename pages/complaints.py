@@ -166,14 +166,11 @@ def update_tiles(params, _n):
     labels = {k: t(f"complaints.tile.{k}", lang) for k in TILES}
     try:
         summary = complaints.summary(_filter(params), now, clock.local_day_start(now, profile.timezone))
-        status = sources.source_status(profile.code).set_index("key")
+        status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         return dbc.Row([dbc.Col(error_tile(f"complaints_{k}", labels[k], type(exc).__name__, lang)) for k in TILES],
                        className="g-2")
-    known = "complaints" in status.index
-    common = dict(updated_at=clock.as_datetime(status.loc["complaints", "last_success_at"]) if known else None,
-                  budget_seconds=int(status.loc["complaints", "freshness_budget_seconds"]) if known else None,
-                  now=ctx.now(), lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
+    common = ctx.freshness(status, "complaints")
     values = _tile_values(summary, lang)
     return dbc.Row([
         dbc.Col(kpi_tile(f"complaints_{k}", labels[k], values[k][0], detail=values[k][1], emphasis=values[k][2],

@@ -58,24 +58,16 @@ def layout(**_query):
     )
 
 
-def _source_age(status, key):
-    row = status[status["key"] == key]
-    if row.empty:
-        return None, None
-    return clock.as_datetime(row["last_success_at"].iloc[0]), int(row["freshness_budget_seconds"].iloc[0])
-
-
 @callback(Output(IDS["complaint_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_complaint_tiles(_n):
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
     labels = {k: t(f"tile.complaints_{k}", lang) for k in ("today", "open", "overdue")}
     try:
         counts = complaints.headline_counts(profile.code, clock.local_day_start(now, profile.timezone), now)
-        updated, budget = _source_age(sources.source_status(profile.code), "complaints")
+        status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         return dbc.Row([dbc.Col(error_tile(f"complaints_{k}", label, type(exc).__name__, lang)) for k, label in labels.items()])
-    common = dict(updated_at=updated, budget_seconds=budget, now=ctx.now(), lang=lang, tz=profile.timezone,
-                  tz_label=profile.timezone_label)
+    common = ctx.freshness(status, "complaints")
     emphasis = {"overdue": "danger" if counts["overdue"] else "success"}
     return dbc.Row([
         dbc.Col(kpi_tile(f"complaints_{k}", labels[k], formatting.number(counts[k], lang), emphasis=emphasis.get(k),
@@ -99,13 +91,11 @@ def update_device_tiles(_n):
         total = int(rows["count"].sum())
         online = int(rows.loc[rows["state"].isin(["online", "degraded"]), "count"].sum())
         share = online / total if total else None
-        updated, budget = _source_age(status, source_key)
         tiles.append(dbc.Col(kpi_tile(
             kpi, t(f"tile.{kpi}", lang), formatting.number(online, lang),
             detail=f"{t('tile.of_total', lang, total=formatting.number(total, lang))} · "
                    f"{t('tile.share_online', lang, share=formatting.percent(share, lang))}",
-            updated_at=updated, budget_seconds=budget, now=ctx.now(), lang=lang, tz=profile.timezone,
-            tz_label=profile.timezone_label)))
+            **ctx.freshness(status, source_key))))
     return dbc.Row(tiles, className="g-3")
 
 

@@ -11,7 +11,6 @@ from components.charts import target_trend
 from components.i18n import t
 from components.tables import kpi_table
 from components.tiles import error_panel, error_tile, kpi_tile
-from data_sources import clock
 from data_sources.queries import kpis, sources
 from pages import _shared as ctx
 
@@ -55,16 +54,13 @@ def update_table(_n):
     lang, profile = ctx.language(), ctx.current_profile()
     try:
         frame = kpis.latest(profile.code)
-        status = sources.source_status(profile.code).set_index("key")
+        status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         reason = type(exc).__name__
         return error_tile("kpis_off_target", t("services.off_target_count", lang), reason, lang), error_panel(reason, lang)
     off = int((~frame["on_target"]).sum())
     period = formatting.month(frame["period_start"].max() if not frame.empty else None, lang)
-    updated = clock.as_datetime(status.loc["kpi_sheet", "last_success_at"]) if "kpi_sheet" in status.index else None
-    budget = int(status.loc["kpi_sheet", "freshness_budget_seconds"]) if "kpi_sheet" in status.index else None
-    common = dict(updated_at=updated, budget_seconds=budget, now=ctx.now(), lang=lang, tz=profile.timezone,
-                  tz_label=profile.timezone_label)
+    common = ctx.freshness(status, "kpi_sheet")
     tiles = dbc.Row([
         dbc.Col(kpi_tile("kpis_off_target", t("services.off_target_count", lang), formatting.number(off, lang),
                          detail=t("services.period", lang, period=period), emphasis="danger" if off else "success",
