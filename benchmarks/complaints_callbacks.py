@@ -30,33 +30,27 @@ VIEWS = {
                                    "status": "received,assigned,responded,in_progress,reopened"},
     "365 days (custom)": {"period": "custom"},
 }
-PAGE_PREFIX = "complaints-"
 
 
-def _value(prop_id: str, params: dict, now: datetime):
-    """The value an input or state would hold in the browser for this view."""
+def _value(prop_id: str, params: dict, ids: dict[str, str]):
+    """The value an input or state (``ids`` are the page's, ``pages.complaints.IDS``) would
+    hold in the browser for this view."""
     element, prop = prop_id.rsplit(".", 1)
-    if element == "complaints-filter":
-        return params
-    if element == "complaints-refresh":
-        return 1
-    if element == "complaints-metric":
-        return "received"
-    if element == "complaints-period":
-        return params["period"]
-    if element == "complaints-dates":
+    by_element = {ids["filter"]: params, ids["refresh"]: 1, ids["metric"]: "received",
+                  ids["period"]: params["period"]}
+    if element in by_element:
+        return by_element[element]
+    if element == ids["dates"]:
         return params.get("from") if prop == "start_date" else params.get("to")
-    name = element.removeprefix(PAGE_PREFIX)
-    if name in ("kecamatan", "category", "agency", "status"):
-        return params[name].split(",") if params.get(name) else []
-    if prop == "n_clicks":
-        return 1
-    return None
+    for name in ("kecamatan", "category", "agency", "status"):
+        if element == ids[name]:
+            return params[name].split(",") if params.get(name) else []
+    return 1 if prop == "n_clicks" else None
 
 
-def _payload(dependency: dict, params: dict, now: datetime) -> dict:
+def _payload(dependency: dict, params: dict, ids: dict[str, str]) -> dict:
     def items(specs):
-        return [{"id": s["id"], "property": s["property"], "value": _value(f"{s['id']}.{s['property']}", params, now)}
+        return [{"id": s["id"], "property": s["property"], "value": _value(f"{s['id']}.{s['property']}", params, ids)}
                 for s in specs]
 
     outputs = dependency["output"]
@@ -87,9 +81,11 @@ def run(database_url: str, repeat: int) -> tuple[str, dict]:
                              map_style="offline", frozen_now=now)
     app = create_app(settings, prepare_database=False)
     client = app.server.test_client()
-    client.get("/complaints")  # registers the page's layout; loads nothing heavy
+    from pages.complaints import IDS, PAGE  # importable once the app has registered its pages
+
+    client.get("/complaints")
     dependencies = [d for d in client.get("/_dash-dependencies").get_json()
-                    if not d.get("clientside_function") and PAGE_PREFIX in d["output"]]
+                    if not d.get("clientside_function") and f"{PAGE}-" in d["output"]]
     local_day = now.date()
     results: dict[str, dict[str, tuple[float, float, float]]] = {}
     for view, params in VIEWS.items():
@@ -97,7 +93,7 @@ def run(database_url: str, repeat: int) -> tuple[str, dict]:
         if params["period"] == "custom":
             params |= {"from": local_day.replace(year=local_day.year - 1).isoformat(), "to": local_day.isoformat()}
         for dependency in dependencies:
-            payload = _payload(dependency, params, now)
+            payload = _payload(dependency, params, IDS)
             timings = []
             for _ in range(repeat + 1):
                 started = time.perf_counter()

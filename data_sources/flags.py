@@ -25,7 +25,7 @@ from sqlalchemy import Connection, and_, case, exists, func, insert, literal, no
 from cities import CityProfile
 from cities import ComplaintCategory as CategorySpec
 from data_sources.deadlines import WorkCalendar, due_at
-from data_sources.models import OPEN_STATUS_SQL, Complaint, ComplaintFlag
+from data_sources.models import OPEN_STATUS_SQL, Complaint, ComplaintCategory, ComplaintEvent, ComplaintFlag
 
 Level = Literal["amber", "red"]
 
@@ -162,8 +162,6 @@ def refresh_flags(conn: Connection, city_code: str, now: datetime, since: dateti
 
 def reopen(conn: Connection, profile: CityProfile, complaint_id: int, at: datetime, note: str | None = None) -> ResponseClock:
     """Reopen a resolved complaint: a new cycle with fresh deadlines from ``at``."""
-    from data_sources.models import ComplaintCategory, ComplaintEvent
-
     code, agency_id = conn.execute(
         select(ComplaintCategory.code, Complaint.agency_id)
         .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
