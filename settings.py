@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     simulate: bool = Field(True, description="Run the live simulator inside the development server.")
     simulate_interval_seconds: float = 5.0
     refresh_interval_seconds: int = 10
+    raw_sample_retention_days: float = Field(7, gt=0, description="Raw device samples older than this are deleted once rolled up.")
+    rollup_interval_seconds: int = Field(300, gt=0, description="How often the worker folds new samples into uptime roll-ups.")
     frozen_now: datetime | None = Field(
         None, description="Freeze the app's clock at this instant (ISO 8601; replaying a recorded day, screenshots, tests).",
     )

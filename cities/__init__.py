@@ -56,6 +56,14 @@ class DeviceRules(BaseModel):
     offline_after_seconds: int = 600
     uptime_target: float = 98.0
     site_types: list[str] = []
+    flap_window_seconds: int = Field(3600, gt=0)  # a device is flapping when it changed state
+    flap_changes: int = Field(4, gt=1)  # at least this many times within the window
+
+    @model_validator(mode="after")
+    def _check_order(self) -> "DeviceRules":
+        if not 0 < self.expected_interval_seconds <= self.unknown_after_seconds < self.offline_after_seconds:
+            raise ValueError("device rules need 0 < expected_interval <= unknown_after < offline_after")
+        return self
 
 
 class SourceSpec(BaseModel):

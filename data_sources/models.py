@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -251,7 +252,9 @@ class Device(Base):
     uptime_target: Mapped[float] = mapped_column(Float, default=98.0)
     state: Mapped[str] = mapped_column(String(12), default="unknown")
     state_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # newest sample that answered
+    last_sample_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # newest sample of any state
+    flapping: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     installed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -290,6 +293,16 @@ class MaintenanceWindow(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class DeviceRollupMark(Base):
+    """How far a city's hourly uptime roll-ups are up to date, and the oldest late sample
+    (one that arrived for an hour already rolled up) still to be folded in."""
+
+    __tablename__ = "device_rollup_marks"
+    city_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    rolled_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dirty_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class UptimeTotals:
