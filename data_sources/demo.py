@@ -28,8 +28,10 @@ from sqlalchemy.orm import Session
 from cities import CityProfile, load_profile
 from data_sources import demo_text as words
 from data_sources import models as m
+from data_sources import uptime
 from data_sources.bulk import bulk_insert, next_id
 from data_sources.db import make_engine
+from data_sources.device_state import refresh_states
 from data_sources.deadlines import WorkCalendar, due_at
 from data_sources.flags import amber_share, refresh_flags
 from data_sources.geo import random_points_in
@@ -328,9 +330,10 @@ def _device_frame(rng, profile, ids, shapes, kind, count, start_id, source_id, n
     })
 
 
-def _device_history(rng, devices: pd.DataFrame, size: DemoSize, now_s: int, offset_s: int):
-    """Hourly roll-ups (Markov outages), then raw samples at the device interval for the
-    last hours, whose own hourly rows are summed from those samples."""
+def _device_history(rng, devices: pd.DataFrame, size: DemoSize, now_s: int, lookback_s: int):
+    """Hourly roll-ups (Markov outages) before the raw window, then raw samples at the device
+    interval from ``lookback_s`` before the raw window to now. The raw hours' roll-ups are
+    left to ``uptime.update_rollups``, so they follow the same rule as live ones."""
     n = len(devices)
     interval = int(devices["expected_interval_seconds"].iloc[0])
     raw_start = _floor_hour(now_s - size.raw_sample_hours * HOUR)
@@ -367,62 +370,47 @@ def _device_history(rng, devices: pd.DataFrame, size: DemoSize, now_s: int, offs
                                          "from_state": np.where(prev[changed], "online", "offline"),
                                          "to_state": np.where(up[changed], "online", "offline")}))
 
-    # raw samples from raw_start to now, one per device interval
-    steps = np.arange(raw_start + interval, now_s + interval, interval)
+    # raw samples, one per device interval, from far enough back that the first raw hour is whole
+    steps = np.arange(raw_start - lookback_s, now_s + interval, interval)
     p_step_fail = p_fail * interval / HOUR
     p_step_repair = p_repair * interval / HOUR
     sample_parts = []
     last_change = np.full(n, first_hour, dtype=np.int64)
+    state_before = np.where(up, "online", "offline").astype(object)
     if changes:
         last = pd.concat(changes).groupby("device_id")["at"].max()
         last_change = np.maximum(last_change, last.reindex(dev_ids).fillna(first_hour).to_numpy(np.int64))
     jitter = rng.integers(0, interval, n)
     for t in steps:
-        prev = up
         flip = rng.random(n)
-        up = np.where(prev, flip >= p_step_fail, flip < p_step_repair) & ~long_down
+        up = np.where(up, flip >= p_step_fail, flip < p_step_repair) & ~long_down
         at = t - jitter
         keep = at <= now_s
-        changed = np.flatnonzero((up != prev) & keep)
+        degraded = is_wifi & up & (rng.random(n) < 0.02)
+        state = np.where(up, np.where(degraded, "degraded", "online"), "offline").astype(object)
+        changed = np.flatnonzero((state != state_before) & keep)
         if len(changed):
             changes.append(pd.DataFrame({"device_id": dev_ids[changed], "at": at[changed],
-                                         "from_state": np.where(prev[changed], "online", "offline"),
-                                         "to_state": np.where(up[changed], "online", "offline")}))
+                                         "from_state": state_before[changed], "to_state": state[changed]}))
             last_change[changed] = at[changed]
-        degraded = is_wifi & up & (rng.random(n) < 0.02)
-        state = np.where(up, np.where(degraded, "degraded", "online"), "offline")
+            state_before[changed] = state[changed]
         latency = np.where(up, np.round(rng.gamma(2.0, 15.0, n) * np.where(degraded, 8, 1), 1), np.nan)
         sample_parts.append(pd.DataFrame({"device_id": dev_ids[keep], "at": at[keep], "state": state[keep],
                                           "latency_ms": latency[keep], "detail": None}))
     samples = pd.concat(sample_parts, ignore_index=True)
-    # the raw hours' roll-ups, summed from the samples themselves
-    samples["hour"] = samples["at"] - samples["at"] % HOUR
-    grouped = samples.assign(
-        up=(samples["state"] != "offline") * interval, deg=(samples["state"] == "degraded") * interval
-    ).groupby(["device_id", "hour"], as_index=False).agg(samples=("state", "size"), up_seconds=("up", "sum"),
-                                                         degraded_seconds=("deg", "sum"))
-    grouped["known_seconds"] = grouped["samples"] * interval
-    grouped["maintenance_seconds"] = 0.0
-    hourly.append(grouped.astype({"up_seconds": float, "degraded_seconds": float, "known_seconds": float}))
-    hourly_frame = pd.concat(hourly, ignore_index=True)
-
+    hourly_frame = pd.concat(hourly, ignore_index=True) if hourly else pd.DataFrame(
+        columns=["device_id", "hour", *uptime.TOTALS])
     last_samples = samples.sort_values("at").groupby("device_id").tail(1).set_index("device_id").reindex(dev_ids)
-    state_now = last_samples["state"].to_numpy()
     last_online = samples[samples["state"] != "offline"].groupby("device_id")["at"].max().reindex(dev_ids)
-    last_seen = np.where(state_now == "offline", last_online.fillna(pd.Series(last_change, index=dev_ids)).to_numpy(), last_samples["at"].to_numpy())
-    current = pd.DataFrame({"id": dev_ids, "state": state_now, "state_since": last_change, "last_seen_at": last_seen})
-
-    daily = hourly_frame.assign(day=pd.to_datetime(hourly_frame["hour"] + offset_s, unit="s").dt.normalize())
-    daily = daily.groupby(["device_id", "day"], as_index=False)[
-        ["samples", "up_seconds", "degraded_seconds", "known_seconds", "maintenance_seconds"]].sum()
-    hourly_frame["hour"] = _to_datetime64(hourly_frame["hour"].to_numpy())
-    samples = samples.drop(columns="hour")
+    current = pd.DataFrame({"id": dev_ids, "state": last_samples["state"].to_numpy(), "state_since": last_change,
+                            "last_sample_at": last_samples["at"].to_numpy(dtype=float),
+                            "last_seen_at": last_online.to_numpy(dtype=float)})
+    hourly_frame["hour"] = _to_datetime64(hourly_frame["hour"].to_numpy(dtype=np.int64))
     samples["at"] = _to_datetime64(samples["at"].to_numpy())
     change_frame = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(
         columns=["device_id", "at", "from_state", "to_state"])
     change_frame["at"] = _to_datetime64(change_frame["at"].to_numpy(dtype=float))
-    daily["day"] = daily["day"].dt.date
-    return hourly_frame, daily, samples, change_frame, current
+    return hourly_frame, samples, change_frame, current
 
 
 # --- KPIs and indicators -----------------------------------------------------------------------
@@ -488,6 +476,7 @@ def clear_city(engine: Engine, city_code: str) -> None:
         for model in (m.DeviceSample, m.DeviceStateChange, m.MaintenanceWindow, m.DeviceUptimeHourly, m.DeviceUptimeDaily):
             s.execute(delete(model).where(model.device_id.in_(device_ids)))
         s.execute(delete(m.Device).where(m.Device.city_code == city_code))
+        s.execute(delete(m.DeviceRollupMark).where(m.DeviceRollupMark.city_code == city_code))
         for model in (m.ComplaintEvent, m.ComplaintFlag):
             s.execute(delete(model).where(model.complaint_id.in_(complaint_ids)))
         s.execute(delete(m.Complaint).where(m.Complaint.city_code == city_code))
@@ -536,7 +525,6 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
     shapes = sync_profile(engine, profile, boundaries_dir)
     clear_city(engine, profile.code)
     ids = _ids(engine, profile)
-    offset_s = int(ZoneInfo(profile.timezone).utcoffset(now.replace(tzinfo=None)).total_seconds())
     counts: dict[str, int] = {}
     with engine.begin() as conn:
         complaints, events = _complaint_frames(rng, profile, ids, shapes, size, now_s, next_id(conn, m.Complaint.__table__),
@@ -557,15 +545,23 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
                             ids["source"]["wifi_probe"], now_s)
         devices = pd.concat([cams, aps], ignore_index=True)
         counts["cameras"], counts["access_points"] = len(cams), len(aps)
-        hourly, daily, samples, changes, current = _device_history(rng, devices, size, now_s, offset_s)
+        lookback = max(r.offline_after_seconds for r in profile.devices.values())
+        hourly, samples, changes, current = _device_history(rng, devices, size, now_s, lookback)
         devices = devices.drop(columns=["state", "state_since", "last_seen_at"]).merge(current, on="id")
-        devices["state_since"] = _to_datetime64(devices["state_since"].to_numpy(dtype=float))
-        devices["last_seen_at"] = _to_datetime64(devices["last_seen_at"].to_numpy(dtype=float))
+        for column in ("state_since", "last_sample_at", "last_seen_at"):
+            devices[column] = _to_datetime64(devices[column].to_numpy(dtype=float))
         bulk_insert(conn, m.Device.__table__, devices)
-        counts["uptime_hourly"] = bulk_insert(conn, m.DeviceUptimeHourly.__table__, hourly)
-        counts["uptime_daily"] = bulk_insert(conn, m.DeviceUptimeDaily.__table__, daily)
+        bulk_insert(conn, m.DeviceUptimeHourly.__table__, hourly)
         counts["device_samples"] = bulk_insert(conn, m.DeviceSample.__table__, samples)
         counts["device_state_changes"] = bulk_insert(conn, m.DeviceStateChange.__table__, changes)
+        del samples, hourly
+        # the raw hours rolled up by the live rule, every day summed from its hours, states by the rules
+        counts["uptime_hourly"] = len(devices) * (size.device_history_days * 24 - size.raw_sample_hours) + \
+            uptime.update_rollups(conn, profile, now)["hourly_rows"]
+        first_day = (now - timedelta(days=size.device_history_days + 1)).astimezone(ZoneInfo(profile.timezone)).date()
+        counts["uptime_daily"] = uptime.rebuild_daily(conn, profile, [
+            first_day + timedelta(days=i) for i in range(size.device_history_days + 2)])
+        refresh_states(conn, profile, now)
         timings["devices_written"] = time.perf_counter() - t0
         log.info("%s devices with %s hourly roll-ups written at %.1f s", len(devices), counts["uptime_hourly"],
                  timings["devices_written"])

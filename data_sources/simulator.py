@@ -22,9 +22,11 @@ from data_sources import demo_text as words
 from data_sources import models as m
 from data_sources.db import make_engine
 from data_sources.deadlines import WorkCalendar
+from data_sources.device_state import record_samples, refresh_states
 from data_sources.flags import amber_share, refresh_flags, reopen, response_clock
 from data_sources.geo import random_points_in
 from data_sources.profile_sync import lookup_ids
+from data_sources.uptime import update_rollups
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class Simulator:
         self.rate = complaints_per_minute
         self.interval = interval_seconds
         self.ticks = 0
+        self.rollup_every = max(1, round(60 / interval_seconds))  # roll-ups about once a minute
         self.last_tick: datetime | None = None
         self.calendar = WorkCalendar.for_profile(profile)
         self.amber_share = amber_share(profile)
@@ -131,37 +134,34 @@ class Simulator:
     # -- devices -------------------------------------------------------------------------------
 
     def _heartbeats(self, conn, now: datetime) -> dict[str, int]:
-        """A sample for each device whose turn it is (every device about once a minute); counts by kind."""
+        """A heartbeat for each device whose turn it is (every device about once a minute);
+        counts of samples by kind. Most devices that fail go silent, as dead cameras do, and
+        the state rules turn the silence into unknown, then offline; the rest report offline."""
         groups = max(1, round(60 / self.interval))
         rows = conn.execute(
             select(m.Device.id, m.Device.kind, m.Device.state)
             .where(m.Device.city_code == self.profile.code, m.Device.active.is_(True),
                    m.Device.id % groups == self.ticks % groups)
         ).all()
-        samples, changes = [], []
+        samples = []
         for row in rows:
             roll = self.rng.random()
             state = row.state
-            if state in ("online", "unknown"):
-                state = "offline" if roll < 0.0008 else ("degraded" if row.kind == "wifi" and roll < 0.01 else "online")
-            elif state == "degraded":
-                state = "online" if roll < 0.4 else "degraded"
-            elif state == "offline":
-                state = "online" if roll < 0.03 else "offline"
+            if state in ("online", "degraded"):
+                state = ("offline" if roll < 0.0008 else "degraded" if row.kind == "wifi" and roll < 0.01
+                         else "online" if state == "online" or roll < 0.4 else "degraded")
+            elif roll < 0.03:
+                state = "online"  # back after an outage
+            else:
+                state = "offline"
+                if row.id % 3:
+                    continue  # silent
             latency = None if state == "offline" else round(float(self.rng.gamma(2.0, 15.0)) * (8 if state == "degraded"
                                                                                                 else 1), 1)
             samples.append({"device_id": row.id, "at": now, "state": state, "latency_ms": latency})
-            if state != row.state:
-                changes.append({"device_id": row.id, "at": now, "from_state": row.state, "to_state": state})
-                conn.execute(update(m.Device).where(m.Device.id == row.id).values(state=state, state_since=now))
-        if samples:
-            conn.execute(m.DeviceSample.__table__.insert(), samples)
-            seen = [s["device_id"] for s in samples if s["state"] != "offline"]
-            if seen:
-                conn.execute(update(m.Device).where(m.Device.id.in_(seen)).values(last_seen_at=now))
-        if changes:
-            conn.execute(m.DeviceStateChange.__table__.insert(), changes)
-        return {kind: sum(1 for r in rows if r.kind == kind) for kind in m.DEVICE_KINDS}
+        record_samples(conn, samples)
+        kinds = {row.id: row.kind for row in rows}
+        return {kind: sum(1 for s in samples if kinds[s["device_id"]] == kind) for kind in m.DEVICE_KINDS}
 
     def _record_run(self, conn, key: str, now: datetime, rows: int) -> None:
         source_id = self.source_ids[key]
@@ -178,6 +178,9 @@ class Simulator:
             reopened = self._reopen_some(conn, now)
             flags = refresh_flags(conn, self.profile.code, now, since=self.last_tick)
             samples = self._heartbeats(conn, now)
+            refresh_states(conn, self.profile, now)
+            if self.ticks % self.rollup_every == 0:
+                update_rollups(conn, self.profile, now)
             self._record_run(conn, "complaints", now, new + advanced + reopened)
             self._record_run(conn, "cctv_nvr", now, samples["cctv"])
             self._record_run(conn, "wifi_probe", now, samples["wifi"])

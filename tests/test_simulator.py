@@ -26,7 +26,10 @@ def test_ticks_move_the_city(any_url):
     assert scalar(any_url, "SELECT count(*) FROM complaint_events") == (
         before["complaint_events"] + totals["new_complaints"] + totals["advanced_complaints"]
         + totals["reopened_complaints"])
-    assert totals["device_samples"] == scalar(any_url, "SELECT count(*) FROM devices")
+    # every device had its turn; only failed devices may stay silent (the state rules then judge them)
+    devices, down = scalar(any_url, "SELECT count(*) FROM devices"), scalar(
+        any_url, "SELECT count(*) FROM devices WHERE state IN ('offline', 'unknown')")
+    assert devices - down <= totals["device_samples"] <= devices
     assert scalar(any_url, "SELECT count(*) FROM device_samples") == before["device_samples"] + totals["device_samples"]
     # new complaints got deadlines, and the live sources look fresh at the last tick
     assert scalar(any_url, "SELECT count(*) FROM complaints WHERE response_due_at IS NULL") == 0
