@@ -80,9 +80,11 @@ def red_flag_columns(lang: str) -> list[dict]:
     ]
 
 
-def grid(grid_id: str, columns: list[dict], *, height: str = "360px") -> dag.AgGrid:
-    """An empty grid; callbacks fill ``rowData``."""
-    return dag.AgGrid(
+def grid(grid_id: str, columns: list[dict], *, height: str = "360px", row_id: str | None = None) -> dag.AgGrid:
+    """An empty grid; callbacks fill ``rowData``. ``row_id`` names the field that identifies a
+    row (then ``cellClicked`` reports it as ``rowId``)."""
+    extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}
+    return dag.AgGrid(**extra,
         id=grid_id, columnDefs=columns, rowData=[],
         defaultColDef={"sortable": True, "resizable": True, "filter": False, "suppressHeaderMenuButton": True},
         dashGridOptions={"animateRows": False, "tooltipShowDelay": 300, "enableCellTextSelection": True,

@@ -381,12 +381,14 @@ def _device_history(rng, devices: pd.DataFrame, size: DemoSize, now_s: int, look
         last = pd.concat(changes).groupby("device_id")["at"].max()
         last_change = np.maximum(last_change, last.reindex(dev_ids).fillna(first_hour).to_numpy(np.int64))
     jitter = rng.integers(0, interval, n)
+    degraded = np.zeros(n, bool)  # episodes of a few minutes to an hour, on access points only
     for t in steps:
         flip = rng.random(n)
         up = np.where(up, flip >= p_step_fail, flip < p_step_repair) & ~long_down
         at = t - jitter
         keep = at <= now_s
-        degraded = is_wifi & up & (rng.random(n) < 0.02)
+        roll = rng.random(n)
+        degraded = is_wifi & up & np.where(degraded, roll >= 0.08, roll < 0.0015)
         state = np.where(up, np.where(degraded, "degraded", "online"), "offline").astype(object)
         changed = np.flatnonzero((state != state_before) & keep)
         if len(changed):
@@ -404,7 +406,9 @@ def _device_history(rng, devices: pd.DataFrame, size: DemoSize, now_s: int, look
     last_online = samples[samples["state"] != "offline"].groupby("device_id")["at"].max().reindex(dev_ids)
     current = pd.DataFrame({"id": dev_ids, "state": last_samples["state"].to_numpy(), "state_since": last_change,
                             "last_sample_at": last_samples["at"].to_numpy(dtype=float),
-                            "last_seen_at": last_online.to_numpy(dtype=float)})
+                            # a device down since before the raw window was last seen when it went down
+                            "last_seen_at": last_online.fillna(pd.Series(last_change, index=dev_ids)).to_numpy(
+                                dtype=float)})
     hourly_frame["hour"] = _to_datetime64(hourly_frame["hour"].to_numpy(dtype=np.int64))
     samples["at"] = _to_datetime64(samples["at"].to_numpy())
     change_frame = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(
@@ -555,6 +559,13 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
         counts["device_samples"] = bulk_insert(conn, m.DeviceSample.__table__, samples)
         counts["device_state_changes"] = bulk_insert(conn, m.DeviceStateChange.__table__, changes)
         del samples, hourly
+        # planned maintenance on a few of the devices that are down now (it does not count against uptime)
+        down_now = devices.loc[devices["state"] == "offline", "id"].to_numpy()
+        planned = rng.choice(down_now, size=min(len(down_now), max(1, len(devices) // 400)), replace=False)
+        counts["maintenance_windows"] = bulk_insert(conn, m.MaintenanceWindow.__table__, pd.DataFrame({
+            "device_id": planned, "starts_at": _to_datetime64(np.full(len(planned), now_s - 2 * HOUR)),
+            "ends_at": _to_datetime64(np.full(len(planned), now_s + 2 * HOUR)),
+            "reason": "Pemeliharaan terjadwal: penggantian adaptor daya"}))
         # the raw hours rolled up by the live rule, every day summed from its hours, states by the rules
         counts["uptime_hourly"] = len(devices) * (size.device_history_days * 24 - size.raw_sample_hours) + \
             uptime.update_rollups(conn, profile, now)["hourly_rows"]
