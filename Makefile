@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run serve test test-slow lint demo demo-million migrate simulate clean
+.PHONY: run serve test test-slow lint demo demo-million migrate simulate worker rollups-rebuild clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ serve: $(VENV)/.runtime
 
 simulate: $(VENV)/.runtime
 	$(PY) -m data_sources.simulator
+
+## worker: probes, device state rules, uptime roll-ups and raw-sample retention on a schedule
+worker: $(VENV)/.runtime
+	$(PY) -m data_sources.worker
+
+## rollups-rebuild: recompute every uptime roll-up the raw samples still cover
+rollups-rebuild: $(VENV)/.runtime
+	$(PY) -m data_sources.uptime --rebuild
 
 migrate: $(VENV)/.runtime
 	$(PY) -m data_sources.migrate

@@ -3,13 +3,9 @@
 ``python -m data_sources.probe`` loads the city's active devices whose ``check_method`` is
 ``tcp`` (``host``/``port``, e.g. a camera's RTSP port 554) or ``http`` (``check_url``), checks
 them all concurrently (asyncio, a per-check timeout and a concurrency limit), and writes one
-``DeviceSample`` per device checked (state, latency, a short detail). Devices that answered
-(online or degraded) get ``Device.last_seen_at`` set to the round's time.
-
-What it leaves alone: ``Device.state``, ``state_since`` and ``device_state_changes``. One
-sample is one observation, not a verdict; folding samples into a device's state (debouncing,
-flapping, maintenance windows) is the job of the separate state module, which reads the
-samples this module writes.
+``DeviceSample`` per device checked (state, latency, a short detail) through
+``device_state.record_samples``, which also moves each device's state, ``last_seen_at``
+and its timeline by the state rules.
 
 Rules (``ProbeResult.state``):
 
@@ -36,16 +32,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import httpx
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_sources import models as m
+from data_sources.device_state import record_samples
 
 log = logging.getLogger(__name__)
 
 PROBE_METHODS = ("tcp", "http")
 DEFAULT_SLOW_MS = 1000.0
-_UPDATE_CHUNK = 500  # ids per UPDATE ... WHERE id IN (...), well under any driver's parameter limit
 
 
 @dataclass(frozen=True)
@@ -219,11 +215,10 @@ def load_targets(engine: Engine, city_code: str) -> tuple[list[ProbeTarget], lis
 
 def run_once(engine: Engine, city_code: str, *, now: datetime | None = None, timeout: float = 3.0,
              concurrency: int = 100, slow_ms: float | None = DEFAULT_SLOW_MS, verify_tls: bool = True) -> dict:
-    """One probe round for ``city_code``: load targets, check them, store the samples.
+    """One probe round for ``city_code``: load targets, check them, record the samples.
 
-    Writes one ``DeviceSample`` (at ``now``, UTC) per device checked and sets
-    ``Device.last_seen_at = now`` for devices that answered (online or degraded). It does not
-    change ``Device.state``: the state module folds these samples into device states.
+    Writes one sample (at ``now``, UTC) per device checked through
+    ``device_state.record_samples``, which moves the device's state and ``last_seen_at``.
     Devices with ``check_method`` tcp/http but no host/port or check_url are skipped (logged).
 
     Runs its own event loop (``asyncio.run``), so call it from synchronous code only.
@@ -240,14 +235,9 @@ def run_once(engine: Engine, city_code: str, *, now: datetime | None = None, tim
     results = asyncio.run(probe_devices(targets, timeout=timeout, concurrency=concurrency, slow_ms=slow_ms,
                                         verify_tls=verify_tls))
     seconds = time.perf_counter() - started
-    rows = [{"device_id": device_id, "at": now, "state": r.state, "latency_ms": r.latency_ms,
-             "detail": r.detail[:300]} for device_id, r in results]
-    seen = [device_id for device_id, r in results if r.answered]
     with engine.begin() as conn:
-        if rows:
-            conn.execute(insert(m.DeviceSample), rows)
-        for i in range(0, len(seen), _UPDATE_CHUNK):
-            conn.execute(update(m.Device).where(m.Device.id.in_(seen[i:i + _UPDATE_CHUNK])).values(last_seen_at=now))
+        record_samples(conn, [{"device_id": device_id, "at": now, "state": r.state, "latency_ms": r.latency_ms,
+                               "detail": r.detail[:300]} for device_id, r in results])
     counts = Counter(r.state for _, r in results)
     return {"online": counts["online"], "degraded": counts["degraded"], "offline": counts["offline"],
             "skipped": len(misconfigured), "checked": len(results), "seconds": round(seconds, 3)}

@@ -254,7 +254,7 @@ def test_concurrency_limit_is_respected(http_base):
 # --- run_once on a database --------------------------------------------------------------------------
 
 
-def test_run_once_writes_samples_and_last_seen(sqlite_url, http_base, open_port, refused_port):
+def test_run_once_records_samples_states_and_last_seen(sqlite_url, http_base, open_port, refused_port):
     make_city(sqlite_url, None)
     engine = make_engine(sqlite_url)
     try:
@@ -311,7 +311,10 @@ def test_run_once_writes_samples_and_last_seen(sqlite_url, http_base, open_port,
             assert by_id[device_id].latency_ms is None
         for device_id in ids[1:2] + ids[4:]:
             assert devices[device_id].last_seen_at == last_seen_before[device_id]
-        assert {i: d.state for i, d in devices.items()} == before  # states are the state module's job
+        # each probed device now has the state of its sample; the others are as they were
+        assert {i: d.state for i, d in devices.items() if i not in ids[:5]} == \
+            {i: s for i, s in before.items() if i not in ids[:5]}
+        assert [devices[i].state for i in ids[:5]] == ["online", "offline", "online", "degraded", "offline"]
     finally:
         engine.dispose()
 

@@ -1,0 +1,93 @@
+"""The background worker beside the web app (the Procfile's ``worker``).
+
+On one scheduler: a probe round for devices checked by TCP/HTTP, the silence and flapping
+rules for every device, the uptime roll-ups, and the pruning of raw samples past their
+retention. Each job catches database errors and tries again on its next run, so a database
+restart does not stop the worker.
+
+``python -m data_sources.worker [--probe-interval 60] [--state-interval 30]``
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+from datetime import datetime, timezone
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from cities import CityProfile
+from data_sources import probe, uptime
+from data_sources.device_state import refresh_states
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """The jobs, bound to one engine and one city; ``now`` is injectable for tests."""
+
+    def __init__(self, engine: Engine, profile: CityProfile, *, retention_days: float, probe_timeout: float = 3.0,
+                 now=lambda: datetime.now(timezone.utc)) -> None:
+        self.engine, self.profile, self.retention_days = engine, profile, retention_days
+        self.probe_timeout = probe_timeout
+        self.now = now
+
+    def probe_round(self) -> dict:
+        return probe.run_once(self.engine, self.profile.code, now=self.now(), timeout=self.probe_timeout)
+
+    def refresh_states(self) -> dict:
+        with self.engine.begin() as conn:
+            return refresh_states(conn, self.profile, self.now())
+
+    def roll_up(self) -> dict:
+        with self.engine.begin() as conn:
+            return uptime.update_rollups(conn, self.profile, self.now())
+
+    def prune(self) -> int:
+        with self.engine.begin() as conn:
+            return uptime.prune_samples(conn, self.profile, self.now(), self.retention_days)
+
+
+def _safe(name: str, job):
+    def run() -> None:
+        try:
+            log.info("%s: %s", name, job())
+        except SQLAlchemyError:
+            log.exception("%s failed; trying again next run", name)
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cities import load_profile
+    from data_sources.db import make_engine
+    from settings import load_settings
+
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="python -m data_sources.worker", description=__doc__.splitlines()[0])
+    parser.add_argument("--probe-interval", type=float, default=60.0, help="seconds between probe rounds (0: no probes)")
+    parser.add_argument("--state-interval", type=float, default=30.0, help="seconds between state-rule runs")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    worker = Worker(make_engine(settings.database_url), load_profile(settings.city),
+                    retention_days=settings.raw_sample_retention_days)
+    scheduler = BlockingScheduler()
+    start = datetime.now(timezone.utc)
+    jobs = [("states", worker.refresh_states, args.state_interval),
+            ("roll-ups", worker.roll_up, settings.rollup_interval_seconds),
+            ("retention", worker.prune, 3600.0)]
+    if args.probe_interval > 0:
+        jobs.insert(0, ("probe", worker.probe_round, args.probe_interval))
+    for name, job, seconds in jobs:
+        scheduler.add_job(_safe(name, job), "interval", seconds=seconds, max_instances=1, coalesce=True,
+                          next_run_time=start, id=name)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
