@@ -7,13 +7,12 @@ Also the city's Open311 GeoReport v2 service list and service requests (read-onl
 """
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
-import pandas as pd
 from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from api._json import plain, records
 from data_sources import clock, open311
 from data_sources.queries import complaints
 from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
@@ -38,21 +37,6 @@ def _limit(default: int) -> int:
         raise FilterError([("limit", f"bukan bilangan / not a number: {request.args.get('limit')!r}")]) from None
 
 
-def _plain(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, datetime)):
-        moment = clock.as_datetime(value)
-        return moment.isoformat() if moment else None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
 def _envelope(flt: ComplaintFilter, data, **extra):
     return jsonify({"city": current_profile().code, "filter": flt.query_params(),
                     "period": {"start": flt.start.isoformat(), "end": flt.end.isoformat()},
@@ -74,32 +58,32 @@ def _database_error(error: SQLAlchemyError):
 def summary():
     flt, now = _filter(), _now()
     figures = complaints.summary(flt, now, clock.local_day_start(now, current_profile().timezone))
-    return _envelope(flt, {k: _plain(v) for k, v in figures.items()})
+    return _envelope(flt, {k: plain(v) for k, v in figures.items()})
 
 
 @blueprint.get("/api/complaints/by-kecamatan")
 def by_kecamatan():
     flt = _filter()
-    return _envelope(flt, _records(complaints.by_kecamatan(flt, _now())))
+    return _envelope(flt, records(complaints.by_kecamatan(flt, _now())))
 
 
 @blueprint.get("/api/complaints/by-category")
 def by_category():
     flt = _filter()
-    return _envelope(flt, _records(complaints.by_category(flt, _now())))
+    return _envelope(flt, records(complaints.by_category(flt, _now())))
 
 
 @blueprint.get("/api/complaints/by-agency")
 def by_agency():
     flt = _filter()
-    return _envelope(flt, _records(complaints.by_agency(flt, _now())))
+    return _envelope(flt, records(complaints.by_agency(flt, _now())))
 
 
 @blueprint.get("/api/complaints/red-flags")
 def red_flags():
     flt, limit = _filter(), _limit(200)
     result = complaints.red_flags(flt, _now(), limit=limit)
-    return _envelope(flt, _records(result["frame"]), total=result["total"], limit=limit)
+    return _envelope(flt, records(result["frame"]), total=result["total"], limit=limit)
 
 
 @blueprint.get("/api/open311/v2/services.json")
