@@ -12,13 +12,12 @@ that first call) and, with ``--out``, writes it to a file.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
-import statistics
-import time
 from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, text
+
+from benchmarks.dash_timing import name, page_dependencies, payload, time_callback
 
 VIEWS = {
     "today": {"period": "today"},
@@ -42,29 +41,10 @@ def _value(prop_id: str, params: dict, ids: dict[str, str]):
         return by_element[element]
     if element == ids["dates"]:
         return params.get("from") if prop == "start_date" else params.get("to")
-    for name in ("kecamatan", "category", "agency", "status"):
-        if element == ids[name]:
-            return params[name].split(",") if params.get(name) else []
+    for control in ("kecamatan", "category", "agency", "status"):
+        if element == ids[control]:
+            return params[control].split(",") if params.get(control) else []
     return 1 if prop == "n_clicks" else None
-
-
-def _payload(dependency: dict, params: dict, ids: dict[str, str]) -> dict:
-    def items(specs):
-        return [{"id": s["id"], "property": s["property"], "value": _value(f"{s['id']}.{s['property']}", params, ids)}
-                for s in specs]
-
-    outputs = dependency["output"]
-    if outputs.startswith(".."):
-        output_list = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in outputs.strip(".").split("...")]
-    else:
-        output_list = dict(zip(("id", "property"), outputs.rsplit(".", 1)))
-    inputs = items(dependency["inputs"])
-    return {"output": outputs, "outputs": output_list, "inputs": inputs, "state": items(dependency.get("state", [])),
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
-
-
-def _name(dependency: dict) -> str:
-    return dependency["output"].strip(".").split("...")[0]
 
 
 def run(database_url: str, repeat: int) -> tuple[str, dict]:
@@ -83,9 +63,7 @@ def run(database_url: str, repeat: int) -> tuple[str, dict]:
     client = app.server.test_client()
     from pages.complaints import IDS, PAGE  # importable once the app has registered its pages
 
-    client.get("/complaints")
-    dependencies = [d for d in client.get("/_dash-dependencies").get_json()
-                    if not d.get("clientside_function") and f"{PAGE}-" in d["output"]]
+    dependencies = page_dependencies(client, "/complaints", PAGE)
     local_day = now.date()
     results: dict[str, dict[str, tuple[float, float, float]]] = {}
     for view, params in VIEWS.items():
@@ -93,26 +71,16 @@ def run(database_url: str, repeat: int) -> tuple[str, dict]:
         if params["period"] == "custom":
             params |= {"from": local_day.replace(year=local_day.year - 1).isoformat(), "to": local_day.isoformat()}
         for dependency in dependencies:
-            payload = _payload(dependency, params, IDS)
-            timings = []
-            for _ in range(repeat + 1):
-                started = time.perf_counter()
-                response = client.post("/_dash-update-component", data=json.dumps(payload),
-                                       content_type="application/json")
-                timings.append((time.perf_counter() - started) * 1000)
-                if response.status_code not in (200, 204):
-                    raise RuntimeError(f"{_name(dependency)} answered {response.status_code}: "
-                                       f"{response.get_data(as_text=True)[:300]}")
-            warm = timings[1:]
-            results.setdefault(_name(dependency), {})[view] = (statistics.median(warm), max(warm), timings[0])
+            body = payload(dependency, lambda element, prop: _value(f"{element}.{prop}", params, IDS))
+            results.setdefault(name(dependency), {})[view] = time_callback(client, body, repeat)
     header = (f"{complaints:,} complaints; {database_url.split(':', 1)[0]}; Python {platform.python_version()}; "
               f"{repeat} calls per cell after one warm-up; cache off")
     views = list(VIEWS)
     lines = [header, "", "| callback (first output) | " + " | ".join(views) + " |",
              "|---|" + "---:|" * len(views)]
-    for name, by_view in results.items():
+    for callback_name, by_view in results.items():
         cells = [f"{by_view[v][0]:.0f} / {by_view[v][1]:.0f}" for v in views]
-        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+        lines.append(f"| `{callback_name}` | " + " | ".join(cells) + " |")
     slowest = max(cell[1] for by_view in results.values() for cell in by_view.values())
     first = max(cell[2] for by_view in results.values() for cell in by_view.values())
     lines += ["", f"Cells: median / slowest, in ms. Slowest warm call overall: {slowest:.0f} ms; "

@@ -1,0 +1,50 @@
+"""Shared by the callback benchmarks: build the request the browser would send for one Dash
+callback, and time it end to end through Flask's test client."""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+
+
+def payload(dependency: dict, value_of: Callable[[str, str], object]) -> dict:
+    """The ``/_dash-update-component`` body for ``dependency`` (from ``/_dash-dependencies``);
+    ``value_of(component_id, prop)`` gives each input's and state's value."""
+    def items(specs):
+        return [{"id": s["id"], "property": s["property"], "value": value_of(s["id"], s["property"])} for s in specs]
+
+    outputs = dependency["output"]
+    if outputs.startswith(".."):
+        output_list = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in outputs.strip(".").split("...")]
+    else:
+        output_list = dict(zip(("id", "property"), outputs.rsplit(".", 1)))
+    inputs = items(dependency["inputs"])
+    return {"output": outputs, "outputs": output_list, "inputs": inputs, "state": items(dependency.get("state", [])),
+            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+
+
+def name(dependency: dict) -> str:
+    """A callback's name in the tables: its first output."""
+    return dependency["output"].strip(".").split("...")[0]
+
+
+def time_callback(client, body: dict, repeat: int) -> tuple[float, float, float]:
+    """(median, slowest) of ``repeat`` calls after one warm-up call, and that first call, in ms."""
+    timings = []
+    for _ in range(repeat + 1):
+        started = time.perf_counter()
+        response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"{body['output']} answered {response.status_code}: "
+                               f"{response.get_data(as_text=True)[:300]}")
+    warm = timings[1:]
+    return statistics.median(warm), max(warm), timings[0]
+
+
+def page_dependencies(client, path: str, prefix: str) -> list[dict]:
+    """The server-side callbacks whose outputs belong to the page (ids starting with ``prefix``)."""
+    client.get(path)
+    return [d for d in client.get("/_dash-dependencies").get_json()
+            if not d.get("clientside_function") and f"{prefix}-" in d["output"]]
