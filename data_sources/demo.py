@@ -479,6 +479,8 @@ def clear_city(engine: Engine, city_code: str) -> None:
         source_ids = select(m.Source.id).where(m.Source.city_code == city_code)
         for model in (m.DeviceSample, m.DeviceStateChange, m.MaintenanceWindow, m.DeviceUptimeHourly, m.DeviceUptimeDaily):
             s.execute(delete(model).where(model.device_id.in_(device_ids)))
+        for model in (m.DeviceUptimeGroupHourly, m.DeviceUptimeGroupDaily):
+            s.execute(delete(model).where(model.city_code == city_code))
         s.execute(delete(m.Device).where(m.Device.city_code == city_code))
         s.execute(delete(m.DeviceRollupMark).where(m.DeviceRollupMark.city_code == city_code))
         for model in (m.ComplaintEvent, m.ComplaintFlag):
@@ -567,6 +569,8 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
             "ends_at": _to_datetime64(np.full(len(planned), now_s + 2 * HOUR)),
             "reason": "Pemeliharaan terjadwal: penggantian adaptor daya"}))
         # the raw hours rolled up by the live rule, every day summed from its hours, states by the rules
+        history_start = datetime.fromtimestamp(_floor_hour(now_s - size.device_history_days * 24 * HOUR), timezone.utc)
+        uptime.rebuild_group_hourly(conn, profile, history_start, now)
         counts["uptime_hourly"] = len(devices) * (size.device_history_days * 24 - size.raw_sample_hours) + \
             uptime.update_rollups(conn, profile, now)["hourly_rows"]
         first_day = (now - timedelta(days=size.device_history_days + 1)).astimezone(ZoneInfo(profile.timezone)).date()

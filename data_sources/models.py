@@ -334,6 +334,37 @@ class DeviceUptimeDaily(UptimeTotals, Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
+class UptimeGroupTotals(UptimeTotals):
+    """The totals of one group of devices: a kind, a kecamatan and a site type, as the pages
+    slice them, so a 30-day view of 20,000 devices reads a few thousand rows."""
+
+    city_code: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))
+    kecamatan_id: Mapped[int | None] = mapped_column(Integer)
+    site_type: Mapped[str | None] = mapped_column(String(32))
+    devices: Mapped[int] = mapped_column(Integer, default=0)  # devices with a row in the period
+
+
+class DeviceUptimeGroupHourly(UptimeGroupTotals, Base):
+    """``device_uptime_hourly`` summed per group and hour."""
+
+    __tablename__ = "device_uptime_group_hourly"
+    __table_args__ = (Index("ix_device_uptime_group_hourly_city_hour", "city_code", "hour", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DeviceUptimeGroupDaily(UptimeGroupTotals, Base):
+    """``device_uptime_daily`` summed per group and local day; ``devices_mostly_down`` counts
+    the devices up less than half of their known time that day."""
+
+    __tablename__ = "device_uptime_group_daily"
+    __table_args__ = (Index("ix_device_uptime_group_daily_city_day", "city_code", "day", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    devices_mostly_down: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # --- KPIs and smart-city indicators ---------------------------------------------------------
 
 

@@ -12,7 +12,9 @@ at time x, let p be its newest sample at or before x.
 
 ``device_uptime_hourly`` holds, per device and UTC hour, the number of samples and the
 seconds up, degraded, known (up + down) and in maintenance; uptime = up / known.
-``device_uptime_daily`` is the sum of the hourly rows over each local day of the city.
+``device_uptime_daily`` is the sum of the hourly rows over each local day of the city. The
+group tables (``device_uptime_group_hourly`` and ``_daily``) sum both again per kind,
+kecamatan and site type: what the pages read.
 
 Incremental runs recompute the hours from the city's mark (``device_rollup_marks``: the
 start of the last hour rolled up, or the oldest late sample if earlier) to now; the
@@ -243,6 +245,33 @@ def _local_days(start: datetime, end: datetime, tz: str) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+def _group_rows(conn: Connection, profile: CityProfile, table, group_table, time_column: str, start, end) -> int:
+    """Recompute ``group_table`` (per kind, kecamatan and site type) from ``table`` for
+    [start, end) of ``time_column``, in SQL."""
+    when = getattr(table, time_column)
+    conn.execute(delete(group_table).where(group_table.city_code == profile.code,
+                                           getattr(group_table, time_column) >= start,
+                                           getattr(group_table, time_column) < end))
+    columns = [m.Device.city_code, m.Device.kind, m.Device.kecamatan_id, m.Device.site_type, when]
+    sums = [func.sum(getattr(table, name)).label(name) for name in TOTALS]
+    extra = {}
+    if group_table is m.DeviceUptimeGroupDaily:
+        extra["devices_mostly_down"] = func.count().filter(table.known_seconds > 0,
+                                                           table.up_seconds < table.known_seconds * 0.5)
+    stmt = (select(*columns, func.count().label("devices"), *sums, *extra.values())
+            .join(m.Device, m.Device.id == table.device_id)
+            .where(m.Device.city_code == profile.code, when >= start, when < end)
+            .group_by(*columns))
+    names = ["city_code", "kind", "kecamatan_id", "site_type", time_column, "devices", *TOTALS, *extra]
+    result = conn.execute(insert(group_table).from_select(names, stmt))
+    return max(result.rowcount or 0, 0)
+
+
+def rebuild_group_hourly(conn: Connection, profile: CityProfile, start: datetime, end: datetime) -> int:
+    """The per-group hourly rows of [start, end) from the device rows (e.g. after a bulk load)."""
+    return _group_rows(conn, profile, m.DeviceUptimeHourly, m.DeviceUptimeGroupHourly, "hour", start, end)
+
+
 def rebuild_daily(conn: Connection, profile: CityProfile, days: list[date]) -> int:
     """Recompute the daily rows of ``days`` (local dates) from the hourly rows, in SQL."""
     zone = ZoneInfo(profile.timezone)
@@ -258,6 +287,7 @@ def rebuild_daily(conn: Connection, profile: CityProfile, days: list[date]) -> i
             h.hour >= day_start, h.hour < day_end, h.device_id.in_(_city_devices(profile))).group_by(h.device_id)
         result = conn.execute(insert(m.DeviceUptimeDaily).from_select(["device_id", "day", *TOTALS], sums))
         written += max(result.rowcount or 0, 0)
+        _group_rows(conn, profile, m.DeviceUptimeDaily, m.DeviceUptimeGroupDaily, "day", day, day + timedelta(days=1))
     return written
 
 
@@ -280,6 +310,7 @@ def roll_up(conn: Connection, profile: CityProfile, start: datetime, end: dateti
         hourly_rows += bulk_insert(conn, m.DeviceUptimeHourly.__table__, pd.DataFrame({
             "device_id": totals["device_id"], "hour": totals["hour_us"].astype("datetime64[us]"),
             **{name: totals[name] for name in TOTALS}}))
+        rebuild_group_hourly(conn, profile, hour, hour + timedelta(hours=1))
         hour += timedelta(hours=1)
     daily_rows = rebuild_daily(conn, profile, _local_days(start, end_hour, profile.timezone)) if end_hour > start else 0
     return {"hours": int((end_hour - start) / timedelta(hours=1)), "hourly_rows": hourly_rows, "daily_rows": daily_rows}

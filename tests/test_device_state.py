@@ -307,6 +307,21 @@ def test_incremental_runs_with_late_samples_equal_a_rebuild(db):
     rebuilt = rollup_rows(db)
     assert {k: v for k, v in incremental.items() if k[1] >= T0} == {k: v for k, v in rebuilt.items() if k[1] >= T0}
     assert daily_incremental == rollup_rows(db, m.DeviceUptimeDaily, "day")
+    assert_groups_sum_the_devices(db)
+
+
+def assert_groups_sum_the_devices(db):
+    """The group roll-ups (what the pages read) are the device roll-ups summed per group."""
+    for table, group_table, key in ((m.DeviceUptimeHourly, m.DeviceUptimeGroupHourly, "hour"),
+                                    (m.DeviceUptimeDaily, m.DeviceUptimeGroupDaily, "day")):
+        sums = {}
+        for (_, when), values in rollup_rows(db, table, key).items():
+            current = sums.get(when, (0,) * (len(TOTALS) + 1))
+            sums[when] = tuple(a + b for a, b in zip(current, (1, *values)))
+        with db.connect() as conn:
+            groups = conn.execute(select(getattr(group_table, key), group_table.devices,
+                                         *[getattr(group_table, n) for n in TOTALS])).all()
+        assert {r[0]: tuple(r[1:]) for r in groups} == sums and len(groups) == len(sums)
 
 
 def test_daily_rows_sum_the_hours_of_each_local_day(db):
@@ -323,6 +338,7 @@ def test_daily_rows_sum_the_hours_of_each_local_day(db):
         key = (device_id, wib_day(hour))
         sums[key] = tuple(a + b for a, b in zip(sums.get(key, (0,) * 5), values))
     assert daily == sums
+    assert_groups_sum_the_devices(db)
     assert set(d for _, d in daily) == {T0.date().replace(day=22), T0.date()}  # the WIB day changes at 17.00 UTC
 
 

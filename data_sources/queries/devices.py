@@ -1,8 +1,8 @@
 """Device (CCTV and WiFi) figures for the overview, the /cctv and /wifi pages and the API.
 
 Current state comes from the ``devices`` table (kept by ``device_state``); uptime comes
-only from the roll-ups (``uptime``): the last 24 hours from the hourly rows, longer periods
-from the daily rows of the city's local days. Uptime is up seconds over known seconds
+only from the group roll-ups (``uptime``; per kind, kecamatan and site type): the last 24
+hours from the hourly ones, longer periods from the daily ones of the city's local days. Uptime is up seconds over known seconds
 (maintenance and unknown time excluded); None when nothing is known.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 from sqlalchemy import and_, case, exists, func, select
 
 from data_sources.db import database
-from data_sources.models import (Device, DeviceSample, DeviceStateChange, DeviceUptimeDaily, DeviceUptimeHourly,
-                                 MaintenanceWindow, Region, Source)
+from data_sources.models import (Device, DeviceSample, DeviceStateChange, DeviceUptimeGroupDaily,
+                                 DeviceUptimeGroupHourly, DeviceUptimeHourly, MaintenanceWindow, Region, Source)
 from data_sources.runtime import cache
 
 DOWN_STATES = ("offline", "unknown")
@@ -66,16 +66,13 @@ def summary(city_code: str, kind: str, now: datetime, tz: str) -> dict:
         func.avg(Device.uptime_target).label("target"),
     ).where(_scope(city_code, kind))
     hour_floor = now.replace(minute=0, second=0, microsecond=0)
-    hourly = (select(func.sum(DeviceUptimeHourly.up_seconds), func.sum(DeviceUptimeHourly.known_seconds))
-              .join(Device, Device.id == DeviceUptimeHourly.device_id)
-              .where(_scope(city_code, kind), DeviceUptimeHourly.hour > hour_floor - timedelta(hours=24)))
+    gh, gd = DeviceUptimeGroupHourly, DeviceUptimeGroupDaily
+    hourly = select(func.sum(gh.up_seconds), func.sum(gh.known_seconds)).where(
+        gh.city_code == city_code, gh.kind == kind, gh.hour > hour_floor - timedelta(hours=24))
     today = local_today(now, tz)
-    daily = (select(*[func.sum(DeviceUptimeDaily.up_seconds).filter(DeviceUptimeDaily.day > today - timedelta(days=n))
-                      for n in (7, 30)],
-                    *[func.sum(DeviceUptimeDaily.known_seconds).filter(DeviceUptimeDaily.day > today - timedelta(days=n))
-                      for n in (7, 30)])
-             .join(Device, Device.id == DeviceUptimeDaily.device_id)
-             .where(_scope(city_code, kind), DeviceUptimeDaily.day > today - timedelta(days=30)))
+    daily = select(*[func.sum(gd.up_seconds).filter(gd.day > today - timedelta(days=n)) for n in (7, 30)],
+                   *[func.sum(gd.known_seconds).filter(gd.day > today - timedelta(days=n)) for n in (7, 30)]).where(
+        gd.city_code == city_code, gd.kind == kind, gd.day > today - timedelta(days=30))
     with database.engine.connect() as conn:
         row = conn.execute(counts).one()
         up24, known24 = conn.execute(hourly).one()
@@ -117,42 +114,51 @@ def down_list(city_code: str, kind: str, now: datetime, limit: int = 500) -> dic
     return {"frame": frame, "total": int(total)}
 
 
-def _uptime_by(city_code: str, kind: str, now: datetime, tz: str, days: int, group_column, label) -> pd.DataFrame:
+def _uptime_by(city_code: str, kind: str, now: datetime, tz: str, days: int, group_column, device_column, label):
+    """Uptime over the last ``days`` local days per group, from the group roll-ups, with the
+    number of active devices in each group now."""
+    gd = DeviceUptimeGroupDaily
     since = local_today(now, tz) - timedelta(days=days)
-    stmt = (select(group_column.label("key"), label.label("name"), func.count(func.distinct(Device.id)).label("devices"),
-                   func.sum(DeviceUptimeDaily.up_seconds).label("up"),
-                   func.sum(DeviceUptimeDaily.known_seconds).label("known"),
-                   func.avg(Device.uptime_target).label("target"))
-            .join(DeviceUptimeDaily, and_(DeviceUptimeDaily.device_id == Device.id, DeviceUptimeDaily.day > since))
-            .where(_scope(city_code, kind))
-            .group_by(group_column, label))
-    return stmt
+    uptime = (select(group_column.label("key"), label.label("name"), func.sum(gd.up_seconds).label("up"),
+                     func.sum(gd.known_seconds).label("known"))
+              .where(gd.city_code == city_code, gd.kind == kind, gd.day > since)
+              .group_by(group_column, label)).subquery()
+    count = (select(device_column.label("key"), func.count().label("devices"),
+                    func.avg(Device.uptime_target).label("target"))
+             .where(_scope(city_code, kind)).group_by(device_column)).subquery()
+    stmt = (select(uptime.c.key, uptime.c.name, func.coalesce(count.c.devices, 0), uptime.c.up, uptime.c.known,
+                   count.c.target)
+            .outerjoin(count, count.c.key == uptime.c.key))
+    with database.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["key", "name", "devices", "up", "known", "target"])
+    frame["uptime"] = [_share(u, k) for u, k in zip(frame["up"], frame["known"])]
+    frame["target"] = frame["target"].astype(float) / 100
+    return frame.drop(columns=["up", "known"]).sort_values("uptime", na_position="first", ignore_index=True)
 
 
 @cache.memoize()
 def uptime_by_kecamatan(city_code: str, kind: str, now: datetime, tz: str, days: int = 30) -> pd.DataFrame:
-    """Columns: code, name, devices, uptime (share), target (share); one row per kecamatan with devices."""
+    """Columns: code, name, devices, uptime (share), target (share); one row per kecamatan with roll-ups."""
     region = Region.__table__.alias("kecamatan")
-    stmt = _uptime_by(city_code, kind, now, tz, days, region.c.code, region.c.name).join(
-        region, region.c.id == Device.kecamatan_id)
-    return _finish(stmt, "code")
+    gd = DeviceUptimeGroupDaily
+    frame = _uptime_by(city_code, kind, now, tz, days, gd.kecamatan_id, Device.kecamatan_id, gd.kecamatan_id)
+    with database.engine.connect() as conn:
+        names = {r.id: (r.code, r.name) for r in conn.execute(
+            select(region.c.id, region.c.code, region.c.name).where(region.c.city_code == city_code,
+                                                                     region.c.level == "kecamatan"))}
+    frame = frame[frame["key"].isin(names)]
+    return pd.DataFrame({"code": [names[k][0] for k in frame["key"]], "name": [names[k][1] for k in frame["key"]],
+                         "devices": frame["devices"].to_numpy(), "target": frame["target"].to_numpy(),
+                         "uptime": frame["uptime"].to_numpy()})
 
 
 @cache.memoize()
 def uptime_by_site_type(city_code: str, kind: str, now: datetime, tz: str, days: int = 30) -> pd.DataFrame:
     """Columns: site_type, devices, uptime, target."""
-    stmt = _uptime_by(city_code, kind, now, tz, days, func.coalesce(Device.site_type, "other"),
-                      func.coalesce(Device.site_type, "other"))
-    return _finish(stmt, "site_type").drop(columns=["name"])
-
-
-def _finish(stmt, key_name: str) -> pd.DataFrame:
-    with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["key", "name", "devices", "up", "known", "target"])
-    frame["uptime"] = [_share(u, k) for u, k in zip(frame["up"], frame["known"])]
-    frame["target"] = frame["target"].astype(float) / 100
-    return (frame.rename(columns={"key": key_name}).drop(columns=["up", "known"])
-            .sort_values("uptime", na_position="first", ignore_index=True))
+    gd = DeviceUptimeGroupDaily
+    site = func.coalesce(gd.site_type, "other")
+    frame = _uptime_by(city_code, kind, now, tz, days, site, func.coalesce(Device.site_type, "other"), site)
+    return frame.rename(columns={"key": "site_type"}).drop(columns=["name"])
 
 
 @cache.memoize()
@@ -160,13 +166,11 @@ def daily_history(city_code: str, kind: str, now: datetime, tz: str, days: int =
     """Columns: day (date), uptime (share), devices_down (devices with under 50% uptime that
     day), maintenance_hours; one row per local day of the last ``days`` (today included)."""
     today = local_today(now, tz)
-    up, known = DeviceUptimeDaily.up_seconds, DeviceUptimeDaily.known_seconds
-    stmt = (select(DeviceUptimeDaily.day, func.sum(up), func.sum(known),
-                   func.count().filter(and_(known > 0, up < known * 0.5)),
-                   func.sum(DeviceUptimeDaily.maintenance_seconds))
-            .join(Device, Device.id == DeviceUptimeDaily.device_id)
-            .where(_scope(city_code, kind), DeviceUptimeDaily.day > today - timedelta(days=days))
-            .group_by(DeviceUptimeDaily.day))
+    gd = DeviceUptimeGroupDaily
+    stmt = (select(gd.day, func.sum(gd.up_seconds), func.sum(gd.known_seconds), func.sum(gd.devices_mostly_down),
+                   func.sum(gd.maintenance_seconds))
+            .where(gd.city_code == city_code, gd.kind == kind, gd.day > today - timedelta(days=days))
+            .group_by(gd.day))
     with database.engine.connect() as conn:
         rows = {r[0]: r for r in conn.execute(stmt)}
     all_days = [today - timedelta(days=days - 1 - i) for i in range(days)]
