@@ -25,28 +25,33 @@ def _empty(figure: go.Figure, text: str) -> go.Figure:
 
 
 def device_map(points: pd.DataFrame, *, lang: str, theme: str, style, center: tuple[float, float],
-               zoom: float) -> go.Figure:
+               zoom: float) -> dict:
     """One trace per state, offline drawn last (on top) and largest; online small and
-    translucent, so ten thousand devices stay readable. ``customdata`` carries the device id."""
-    figure = go.Figure()
+    translucent, so ten thousand devices stay readable. ``customdata`` carries the device id.
+
+    Returned as a plain figure dict: validating 10,000 points through ``go.Scattermap`` costs
+    about 40 ms on every refresh, for data this function has already shaped."""
+    traces = []
     for state in MAP_ORDER:
         part = points[points["state"] == state]
         size, opacity = _MARKER[state]
         label = t(f"device.state.{state}", lang)
-        figure.add_trace(go.Scattermap(
-            # a plain list: dcc.Graph reads a click's customdata from the figure, where a numpy
-            # array would still be plotly's base64 typed-array object and the id would be lost
-            lat=part["lat"], lon=part["lon"], mode="markers", customdata=part["id"].tolist(), text=part["name"],
-            name=f"{label} ({formatting.number(len(part), lang)})",
-            marker={"size": size, "opacity": opacity, "color": STATE_COLOURS[state]},
-            hovertemplate="<b>%{text}</b><br>" + label + "<extra></extra>"))
-    figure.update_layout(
-        template=figure_template(theme),
-        map={"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0}, uirevision="keep-view", clickmode="event",
-        legend={"orientation": "h", "x": 0.01, "y": 0.99, "bgcolor": "rgba(128,128,128,0.25)"},
-    )
-    return figure
+        traces.append({
+            "type": "scattermap", "mode": "markers", "name": f"{label} ({formatting.number(len(part), lang)})",
+            # plain lists: dcc.Graph reads a click's customdata from the figure, where a numpy
+            # array would be plotly's base64 typed-array object and the id would be lost
+            "lat": part["lat"].tolist(), "lon": part["lon"].tolist(), "customdata": part["id"].tolist(),
+            "text": part["name"].tolist(),
+            "marker": {"size": size, "opacity": opacity, "color": STATE_COLOURS[state]},
+            "hovertemplate": "<b>%{text}</b><br>" + label + "<extra></extra>",
+        })
+    layout = {
+        "template": figure_template(theme).to_plotly_json(),
+        "map": {"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": "keep-view", "clickmode": "event",
+        "legend": {"orientation": "h", "x": 0.01, "y": 0.99, "bgcolor": "rgba(128,128,128,0.25)"},
+    }
+    return {"data": traces, "layout": layout}
 
 
 def uptime_bars(frame: pd.DataFrame, label_column: str, *, lang: str, theme: str, empty_text: str) -> go.Figure:

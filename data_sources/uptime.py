@@ -39,6 +39,7 @@ from sqlalchemy import Connection, delete, func, insert, literal, select, text, 
 from cities import CityProfile
 from data_sources import models as m
 from data_sources.bulk import bulk_insert
+from data_sources.frames import to_frame
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ def floor_hour(moment: datetime) -> datetime:
 def _device_frame(conn: Connection, profile: CityProfile) -> pd.DataFrame:
     rows = conn.execute(select(m.Device.id, m.Device.kind, m.Device.installed_at)
                         .where(m.Device.city_code == profile.code, m.Device.active.is_(True))).all()
-    frame = pd.DataFrame(rows, columns=["id", "kind", "installed_at"])
+    frame = to_frame(rows, columns=["id", "kind", "installed_at"])
     frame["unknown_after"] = frame["kind"].map({k: r.unknown_after_seconds for k, r in profile.devices.items()})
     frame["offline_after"] = frame["kind"].map({k: r.offline_after_seconds for k, r in profile.devices.items()})
     frame = frame.dropna(subset=["unknown_after", "offline_after"])
@@ -226,7 +227,7 @@ def _read_samples(conn: Connection, profile: CityProfile, start: datetime, end: 
                "WHERE d.city_code = :city AND d.active = :active AND s.at >= :start AND s.at < :end")
     rows = conn.execute(sql, {"city": profile.code, "active": True, "start": start.replace(tzinfo=None),
                               "end": end.replace(tzinfo=None)}).all()
-    frame = pd.DataFrame(rows, columns=["device_id", "at", "state"])
+    frame = to_frame(rows, columns=["device_id", "at", "state"])
     frame["at_us"] = _epoch_us(frame["at"]) if len(frame) else np.array([], np.int64)
     return frame.drop(columns=["at"])
 

@@ -142,7 +142,7 @@ class DevicePage:
         def update_map(_n):
             lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
             try:
-                points = devices.map_points(profile.code, kind, ctx.now_bucket())
+                points = devices.map_points(profile.code, kind)
             except SQLAlchemyError as exc:
                 return dash.no_update, error_panel(type(exc).__name__, lang)
             return device_map(points, lang=lang, theme=theme, style=map_style(settings.map_style, theme),

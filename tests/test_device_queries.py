@@ -106,9 +106,10 @@ def test_down_list_map_points_and_detail(bound, tables, kind):
     assert result["total"] == len(down) > 0
     assert result["frame"]["external_id"].tolist() == expected
     assert q.down_list(PROFILE.code, kind, FIXED_NOW, limit=1)["frame"].shape[0] == 1
-    points = q.map_points(PROFILE.code, kind, FIXED_NOW)
+    points = q.map_points(PROFILE.code, kind)
     assert sorted(points["id"]) == sorted(devices["id"])
-    assert points["in_maintenance"].sum() == q.summary(PROFILE.code, kind, FIXED_NOW, TZ)["maintenance"]
+    assert dict(zip(points["id"], points["state"])) == dict(zip(devices["id"], devices["state"]))
+    assert result["frame"]["in_maintenance"].sum() == q.summary(PROFILE.code, kind, FIXED_NOW, TZ)["maintenance"]
 
     device_id = int(result["frame"]["id"].iloc[0])
     detail = q.device_detail(device_id, FIXED_NOW)

@@ -16,6 +16,7 @@ from data_sources.flags import red_condition as _overdue
 from data_sources.models import Agency, Complaint, ComplaintCategory, Region
 from data_sources.privacy import mask_complaint_text
 from data_sources.queries.filters import ComplaintFilter
+from data_sources.frames import to_frame
 from data_sources.runtime import cache
 from data_sources.sqlfuncs import grid_cell, local_date, local_hour, seconds_between
 
@@ -56,7 +57,7 @@ def open_by_kecamatan(city_code: str, now: datetime) -> pd.DataFrame:
         .order_by(Region.code)
     )
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["code", "name", "open", "overdue"])
+        return to_frame(conn.execute(stmt), columns=["code", "name", "open", "overdue"])
 
 
 @cache.memoize()
@@ -71,7 +72,7 @@ def received_by_category(city_code: str, start: datetime, end: datetime) -> pd.D
         .order_by(func.count().desc(), ComplaintCategory.code)
     )
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["code", "name_id", "name_en", "count"])
+        return to_frame(conn.execute(stmt), columns=["code", "name_id", "name_en", "count"])
 
 
 # --- the /complaints page and its JSON API -------------------------------------------------------
@@ -114,11 +115,11 @@ def _medians(conn, value, group, where, bin_seconds: int = MEDIAN_BIN_SECONDS) -
     if conn.dialect.name == "postgresql":
         stmt = select(grp.label("grp"), func.percentile_cont(0.5).within_group(value).label("median")).where(where)
         stmt = stmt.group_by(group) if group is not None else stmt
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["grp", "median"])
+        return to_frame(conn.execute(stmt), columns=["grp", "median"])
     bucket = grid_cell(value, float(bin_seconds)).label("bucket")
     keys = [bucket] if group is None else [group, bucket]  # never GROUP BY a constant: SQLite reads it as a position
     stmt = select(grp.label("grp"), bucket, func.count().label("n")).where(where).group_by(*keys)
-    bins = pd.DataFrame(conn.execute(stmt).all(), columns=["grp", "bucket", "n"])
+    bins = to_frame(conn.execute(stmt), columns=["grp", "bucket", "n"])
     return pd.DataFrame([(key, _histogram_median(part, bin_seconds)) for key, part in bins.groupby("grp", sort=False)],
                         columns=["grp", "median"])
 
@@ -165,9 +166,9 @@ STATE_FIGURES = ["open", "red", "amber"]
 
 def _grouped(conn, flt: ComplaintFilter, now: datetime, column) -> pd.DataFrame:
     """Period and state figures per value of ``column`` (index: that value; zeros filled)."""
-    period = pd.DataFrame(conn.execute(_period_counts(flt, now, column.label("key"))).all(),
+    period = to_frame(conn.execute(_period_counts(flt, now, column.label("key"))),
                           columns=["key", *PERIOD_FIGURES]).set_index("key")
-    state = pd.DataFrame(conn.execute(_state_counts(flt, now, column.label("key"))).all(),
+    state = to_frame(conn.execute(_state_counts(flt, now, column.label("key"))),
                          columns=["key", *STATE_FIGURES]).set_index("key")
     return period.join(state, how="outer").fillna(0).astype(int)
 
@@ -198,7 +199,7 @@ def by_kecamatan(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
         Region.city_code == flt.city_code, Region.level == "kecamatan").order_by(Region.code)
     with database.engine.connect() as conn:
         figures = _grouped(conn, wide, now, Complaint.kecamatan_id)
-        frame = pd.DataFrame(conn.execute(regions).all(), columns=["id", "code", "name", "population"])
+        frame = to_frame(conn.execute(regions), columns=["id", "code", "name", "population"])
     frame = frame.join(figures[["received", "open", "red"]], on="id").fillna(
         {"received": 0, "open": 0, "red": 0}).astype({"received": int, "open": int, "red": int})
     population = pd.to_numeric(frame["population"], errors="coerce")
@@ -213,7 +214,7 @@ def by_category(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
                         ComplaintCategory.name_en).where(ComplaintCategory.city_code == flt.city_code)
     with database.engine.connect() as conn:
         figures = _grouped(conn, flt, now, Complaint.category_id)
-        names = pd.DataFrame(conn.execute(categories).all(), columns=["id", "code", "name_id", "name_en"])
+        names = to_frame(conn.execute(categories), columns=["id", "code", "name_id", "name_en"])
     frame = names.join(figures[["received", "open", "red"]], on="id", how="inner")
     frame = frame[["code", "name_id", "name_en", "received", "open", "red"]]
     return frame.sort_values(["received", "code"], ascending=[False, True], ignore_index=True)
@@ -228,7 +229,7 @@ def by_agency(flt: ComplaintFilter, now: datetime, with_medians: bool = True) ->
     agencies = select(Agency.id, Agency.code, Agency.name).where(Agency.city_code == flt.city_code)
     with database.engine.connect() as conn:
         figures = _grouped(conn, flt, now, Complaint.agency_id)
-        names = pd.DataFrame(conn.execute(agencies).all(), columns=["id", "code", "name"])
+        names = to_frame(conn.execute(agencies), columns=["id", "code", "name"])
         median = (_medians(conn, _response_seconds(), Complaint.agency_id, _answered_in_period(flt),
                            AGENCY_MEDIAN_BIN_SECONDS) if with_medians else pd.DataFrame(columns=["grp", "median"]))
     median = median.rename(columns={"grp": "id", "median": "median_seconds"}).set_index("id")
@@ -259,7 +260,7 @@ def trend(flt: ComplaintFilter, tz: str, unit: str) -> pd.DataFrame:
         .order_by(counts.c.bucket, ComplaintCategory.code)
     )
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["bucket", "category", "name_id", "name_en", "count"])
+        return to_frame(conn.execute(stmt), columns=["bucket", "category", "name_id", "name_en", "count"])
 
 
 def _grid_size(points: int) -> float:

@@ -16,12 +16,13 @@ from sqlalchemy import and_, case, exists, func, select
 from data_sources.db import database
 from data_sources.models import (Device, DeviceSample, DeviceStateChange, DeviceUptimeGroupDaily,
                                  DeviceUptimeGroupHourly, DeviceUptimeHourly, MaintenanceWindow, Region, Source)
+from data_sources.frames import to_frame
 from data_sources.runtime import cache
 
 DOWN_STATES = ("offline", "unknown")
 DOWN_COLUMNS = ["id", "external_id", "name", "site_type", "kecamatan", "state", "state_since", "last_seen_at",
                 "flapping", "in_maintenance"]
-POINT_COLUMNS = ["id", "name", "lat", "lon", "state", "site_type", "in_maintenance"]
+POINT_COLUMNS = ["id", "name", "lat", "lon", "state"]
 
 
 def _share(up, known) -> float | None:
@@ -51,7 +52,7 @@ def state_counts(city_code: str) -> pd.DataFrame:
         .order_by(Device.kind, Device.state)
     )
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["kind", "state", "count"])
+        return to_frame(conn.execute(stmt), columns=["kind", "state", "count"])
 
 
 @cache.memoize()
@@ -87,13 +88,12 @@ def summary(city_code: str, kind: str, now: datetime, tz: str) -> dict:
 
 
 @cache.memoize()
-def map_points(city_code: str, kind: str, now: datetime) -> pd.DataFrame:
+def map_points(city_code: str, kind: str) -> pd.DataFrame:
     """Every active device with a location: columns ``POINT_COLUMNS``."""
-    stmt = (select(Device.id, Device.name, Device.lat, Device.lon, Device.state, Device.site_type,
-                   _in_maintenance(now).label("in_maintenance"))
+    stmt = (select(Device.id, Device.name, Device.lat, Device.lon, Device.state)
             .where(_scope(city_code, kind), Device.lat.is_not(None), Device.lon.is_not(None)).order_by(Device.id))
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=POINT_COLUMNS)
+        return to_frame(conn.execute(stmt), columns=POINT_COLUMNS)
 
 
 @cache.memoize()
@@ -109,7 +109,7 @@ def down_list(city_code: str, kind: str, now: datetime, limit: int = 500) -> dic
             .order_by(case((Device.state == "offline", 0), else_=1), Device.state_since.asc().nulls_first(), Device.id)
             .limit(limit))
     with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=DOWN_COLUMNS)
+        frame = to_frame(conn.execute(stmt), columns=DOWN_COLUMNS)
         total = conn.execute(select(func.count()).where(*base)).scalar_one()
     return {"frame": frame, "total": int(total)}
 
@@ -130,7 +130,7 @@ def _uptime_by(city_code: str, kind: str, now: datetime, tz: str, days: int, gro
                    count.c.target)
             .outerjoin(count, count.c.key == uptime.c.key))
     with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["key", "name", "devices", "up", "known", "target"])
+        frame = to_frame(conn.execute(stmt), columns=["key", "name", "devices", "up", "known", "target"])
     frame["uptime"] = [_share(u, k) for u, k in zip(frame["up"], frame["known"])]
     frame["target"] = frame["target"].astype(float) / 100
     return frame.drop(columns=["up", "known"]).sort_values("uptime", na_position="first", ignore_index=True)
@@ -201,22 +201,22 @@ def device_detail(device_id: int, now: datetime, hours: int = 168) -> dict | Non
         c = DeviceStateChange
         before = conn.execute(select(c.to_state).where(c.device_id == device_id, c.at <= since)
                               .order_by(c.at.desc(), c.id.desc()).limit(1)).scalar()
-        changes = pd.DataFrame(conn.execute(select(c.at, c.from_state, c.to_state)
+        changes = to_frame(conn.execute(select(c.at, c.from_state, c.to_state)
                                             .where(c.device_id == device_id, c.at > since, c.at <= now)
-                                            .order_by(c.at, c.id)).all(), columns=["at", "from_state", "to_state"])
+                                            .order_by(c.at, c.id)), columns=["at", "from_state", "to_state"])
         h = DeviceUptimeHourly
-        hourly = pd.DataFrame(conn.execute(select(h.hour, h.up_seconds, h.known_seconds, h.maintenance_seconds)
+        hourly = to_frame(conn.execute(select(h.hour, h.up_seconds, h.known_seconds, h.maintenance_seconds)
                                            .where(h.device_id == device_id, h.hour > since - timedelta(hours=1))
-                                           .order_by(h.hour)).all(),
+                                           .order_by(h.hour)),
                               columns=["hour", "up_seconds", "known_seconds", "maintenance_seconds"])
-        windows = pd.DataFrame(conn.execute(
+        windows = to_frame(conn.execute(
             select(MaintenanceWindow.starts_at, MaintenanceWindow.ends_at, MaintenanceWindow.reason)
             .where(MaintenanceWindow.device_id == device_id, MaintenanceWindow.ends_at > since)
-            .order_by(MaintenanceWindow.starts_at)).all(), columns=["starts_at", "ends_at", "reason"])
-        samples = pd.DataFrame(conn.execute(
+            .order_by(MaintenanceWindow.starts_at)), columns=["starts_at", "ends_at", "reason"])
+        samples = to_frame(conn.execute(
             select(DeviceSample.at, DeviceSample.state, DeviceSample.latency_ms, DeviceSample.detail)
             .where(DeviceSample.device_id == device_id, DeviceSample.at <= now)
-            .order_by(DeviceSample.at.desc()).limit(10)).all(), columns=["at", "state", "latency_ms", "detail"])
+            .order_by(DeviceSample.at.desc()).limit(10)), columns=["at", "state", "latency_ms", "detail"])
     if before is None:  # no change before the window: its first change says where it started, or none did
         before = changes["from_state"].iloc[0] if len(changes) else row.state
     return {"device": dict(row._mapping), "state_at_start": before, "since": since, "changes": changes,

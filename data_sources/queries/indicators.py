@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased
 from cities import DIMENSIONS
 from data_sources.db import database
 from data_sources.models import Indicator, IndicatorValue
+from data_sources.frames import to_frame
 from data_sources.runtime import cache
 
 YEAR_COLUMNS = ["code", "dimension", "sub_dimension", "name_id", "name_en", "unit", "target", "direction", "value",
@@ -37,7 +38,7 @@ def for_year(city_code: str, year: int) -> pd.DataFrame:
         .order_by(Indicator.dimension, Indicator.code)
     )
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=YEAR_COLUMNS)
+        return to_frame(conn.execute(stmt), columns=YEAR_COLUMNS)
 
 
 def achievement(value: float, target: float, direction: str) -> float:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from data_sources.db import database
 from data_sources.models import Agency, KpiDefinition, KpiValue
+from data_sources.frames import to_frame
 from data_sources.runtime import cache
 
 LATEST_COLUMNS = ["code", "name_id", "name_en", "unit", "target", "direction", "agency", "period_start", "value",
@@ -43,7 +44,7 @@ def latest(city_code: str) -> pd.DataFrame:
         .order_by(KpiDefinition.code)
     )
     with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=LATEST_COLUMNS[:-1])
+        frame = to_frame(conn.execute(stmt), columns=LATEST_COLUMNS[:-1])
     frame["on_target"] = [on_target(v, t, d) for v, t, d in zip(frame["value"], frame["target"], frame["direction"])]
     return frame
 
@@ -59,5 +60,5 @@ def series(city_code: str, code: str, months: int = 36) -> pd.DataFrame:
         .limit(months)
     )
     with database.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["period_start", "value"])
+        frame = to_frame(conn.execute(stmt), columns=["period_start", "value"])
     return frame.iloc[::-1].reset_index(drop=True)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from data_sources.db import database
 from data_sources.models import RejectedRecord, Source, SourceRun
+from data_sources.frames import to_frame
 from data_sources.runtime import cache
 
 SOURCE_COLUMNS = ["key", "name", "kind", "freshness_budget_seconds", "last_success_at", "last_failure_at", "last_error"]
@@ -16,7 +17,7 @@ def source_status(city_code: str) -> pd.DataFrame:
     """Columns: key, name, kind, freshness_budget_seconds, last_success_at, last_failure_at, last_error."""
     stmt = select(*(getattr(Source, c) for c in SOURCE_COLUMNS)).where(Source.city_code == city_code).order_by(Source.key)
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=SOURCE_COLUMNS)
+        return to_frame(conn.execute(stmt), columns=SOURCE_COLUMNS)
 
 
 def latest_runs(city_code: str, limit: int = 20) -> pd.DataFrame:
@@ -30,7 +31,7 @@ def latest_runs(city_code: str, limit: int = 20) -> pd.DataFrame:
         .limit(limit)
     )
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=[
+        return to_frame(conn.execute(stmt), columns=[
             "source", "started_at", "finished_at", "status", "rows_received", "rows_accepted", "rows_rejected", "message"])
 
 
@@ -45,4 +46,4 @@ def rejected_records(city_code: str, limit: int = 50) -> pd.DataFrame:
         .limit(limit)
     )
     with database.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["source", "created_at", "external_id", "reason", "raw"])
+        return to_frame(conn.execute(stmt), columns=["source", "created_at", "external_id", "reason", "raw"])
