@@ -151,14 +151,14 @@ def down_rows(frame: pd.DataFrame, now: datetime, *, lang: str, tz: str, tz_labe
             notes.append(t("device.note.maintenance", lang))
         if record["flapping"]:
             notes.append(t("device.note.flapping", lang))
-        if record.get("site_type"):
+        if isinstance(record.get("site_type"), str):
             notes.append(t(f"site.{record['site_type']}", lang))
         rows.append({
             "id": int(record["id"]), "external_id": record["external_id"], "name": record["name"],
             "state": record["state"], "state_label": t(f"device.state.{record['state']}", lang),
             "down_for": formatting.duration(seconds, lang) if seconds is not None else "–",
             "down_seconds": round(seconds) if seconds is not None else 0,
-            "kecamatan": record["kecamatan"] or "–",
+            "kecamatan": record["kecamatan"] if isinstance(record["kecamatan"], str) else "–",
             "last_seen": formatting.local_datetime(pd.Timestamp(record["last_seen_at"]).to_pydatetime()
                                                    if record["last_seen_at"] is not None
                                                    and not pd.isna(record["last_seen_at"]) else None,

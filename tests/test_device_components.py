@@ -1,0 +1,84 @@
+"""Builders of the device pages: tiles against the target, the down list's durations and
+notes, the map's drawing order, uptime bars, the history and the state timeline."""
+from datetime import date, datetime, timedelta, timezone
+
+import pandas as pd
+
+from components.devices import (MAP_ORDER, device_map, down_columns, down_rows, state_timeline, uptime_bars,
+                                uptime_history)
+from pages._devices import tile_values
+
+NOW = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
+
+
+def _summary(**values) -> dict:
+    base = {"total": 100, "online": 90, "degraded": 3, "offline": 5, "unknown": 2, "maintenance": 1, "flapping": 2,
+            "share_online": 0.93, "uptime_24h": 0.991, "uptime_7d": 0.975, "uptime_30d": None, "target": 0.98}
+    return base | values
+
+
+def test_tiles_compare_uptime_with_the_target():
+    values = tile_values(_summary(), "id")
+    assert values["online"][0] == "93" and values["online"][1] == "termasuk 3 menurun"
+    assert values["offline"] == ("5", "1 dalam pemeliharaan", "danger")
+    assert values["unknown"][1] == "2 tidak stabil"
+    assert values["uptime_24h"][0] == "99,10%" and values["uptime_24h"][2] == "success"
+    assert values["uptime_7d"][2] == "danger"  # 97.5% < 98%
+    assert values["uptime_30d"] == ("–", "target 98,0%", None)  # no roll-ups yet: no verdict
+    english = tile_values(_summary(offline=0), "en")
+    assert english["offline"] == ("0", "1 in maintenance", None)
+
+
+def test_down_rows_show_durations_and_notes():
+    frame = pd.DataFrame([
+        {"id": 7, "external_id": "CAM-7", "name": "CCTV Pasar", "site_type": None, "kecamatan": "Cibodas",
+         "state": "offline", "state_since": NOW - timedelta(hours=3, minutes=12), "last_seen_at": NOW - timedelta(hours=3),
+         "flapping": True, "in_maintenance": True},
+        {"id": 9, "external_id": "AP-9", "name": "Taman Kota", "site_type": "park", "kecamatan": None,
+         "state": "unknown", "state_since": NOW - timedelta(minutes=4), "last_seen_at": None, "flapping": False,
+         "in_maintenance": False},
+    ])
+    rows = down_rows(frame, NOW, lang="id", tz="Asia/Jakarta", tz_label="WIB")
+    assert [r["down_for"] for r in rows] == ["3 j 12 m", "4 m"]
+    assert rows[0]["down_seconds"] == 3 * 3600 + 12 * 60
+    assert rows[0]["notes"] == "pemeliharaan, tidak stabil" and rows[1]["notes"] == "Taman"
+    assert rows[0]["last_seen"] == "23 Nov 2026 11.30 WIB" and rows[1]["last_seen"] == "–"
+    assert rows[1]["kecamatan"] == "–" and rows[1]["state_label"] == "Tanpa kabar"
+    assert {c["field"] for c in down_columns("id")} >= {"name", "state_label", "down_for", "last_seen"}
+
+
+def test_map_draws_offline_devices_last_with_ids_as_plain_lists():
+    points = pd.DataFrame({"id": [1, 2, 3, 4], "name": list("abcd"), "lat": [-6.1, -6.2, -6.3, -6.15],
+                           "lon": [106.6, 106.7, 106.65, 106.62], "state": ["offline", "online", "unknown", "online"]})
+    figure = device_map(points, lang="en", theme="dark", style="carto-darkmatter", center=(-6.2, 106.6), zoom=11)
+    assert [trace["name"] for trace in figure["data"]] == ["Online (2)", "Degraded (0)", "Unknown (1)", "Offline (1)"]
+    assert MAP_ORDER[-1] == "offline" and figure["data"][-1]["customdata"] == [1]
+    assert figure["data"][-1]["marker"]["size"] > figure["data"][0]["marker"]["size"]
+    assert all(isinstance(trace["customdata"], list) for trace in figure["data"])
+
+
+def test_uptime_bars_mark_groups_below_their_target():
+    frame = pd.DataFrame({"name": ["Cibodas", "Benda"], "uptime": [0.95, 0.99], "target": [0.98, 0.98],
+                          "devices": [4, 6]})
+    figure = uptime_bars(frame, "name", lang="id", theme="light", empty_text="kosong")
+    bars = figure.data[0]
+    assert list(bars.marker.color) == ["#e03131", "#2f9e44"]
+    assert list(bars.text) == ["95,0%", "99,0%"]
+    empty = uptime_bars(frame.iloc[0:0], "name", lang="id", theme="light", empty_text="kosong")
+    assert empty.layout.annotations[0].text == "kosong"
+
+
+def test_history_and_timeline():
+    days = [date(2026, 11, 20) + timedelta(days=i) for i in range(4)]
+    frame = pd.DataFrame({"day": days, "uptime": [0.99, None, 0.97, 0.985], "devices_down": [0, 0, 3, 1],
+                          "maintenance_hours": [0, 0, 2, 0]})
+    figure = uptime_history(frame, target=0.98, lang="en", theme="dark", empty_text="none")
+    line = figure.data[1]
+    assert list(line.x) == [d.isoformat() for d in days] and line.y[2] == 97.0
+    assert figure.layout.shapes[0].y0 == 98.0  # the target line
+    segments = pd.DataFrame({"start": [NOW - timedelta(days=7), NOW - timedelta(days=2)],
+                             "end": [NOW - timedelta(days=2), NOW], "state": ["online", "offline"]})
+    timeline = state_timeline(segments, lang="id", theme="dark", tz="Asia/Jakarta")
+    assert [trace.name for trace in timeline.data] == ["Aktif", "Mati"]
+    assert timeline.data[1].x[0] == 2 * 86400 * 1000  # milliseconds on a date axis
+    assert timeline.data[1].base[0].startswith("2026-11-21 14:30")  # shown in WIB
