@@ -96,7 +96,7 @@ def uptime_history(frame: pd.DataFrame, *, target: float | None, lang: str, them
     figure.update_layout(
         template=figure_template(theme), margin={"l": 10, "r": 10, "t": 10, "b": 30},
         yaxis={"ticksuffix": "%", "title": {"text": t("device.uptime", lang)}},
-        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero",
+        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero", "tickformat": ",d",
                 "title": {"text": t("device.history.down", lang)}},
         xaxis={"type": "category"}, legend={"orientation": "h", "y": -0.2}, uirevision="keep")
     return figure
