@@ -11,13 +11,12 @@ that first call) and, with ``--out``, writes it to a file.
 """
 from __future__ import annotations
 
-import argparse
 import platform
 from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.dash_timing import name, page_dependencies, payload, time_callback
+from benchmarks.dash_timing import command_line, name, page_dependencies, payload, time_callback
 
 VIEWS = {
     "today": {"period": "today"},
@@ -89,17 +88,8 @@ def run(database_url: str, repeat: int) -> tuple[str, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="sqlite:///benchmarks/out/complaints-1m.db")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--out", help="also write the table to this file")
-    args = parser.parse_args(argv)
-    table, _ = run(args.database_url, args.repeat)
-    print(table)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            handle.write(table + "\n")
-    return 0
+    return command_line(argv, description=__doc__.splitlines()[0], default_url="sqlite:///benchmarks/out/complaints-1m.db",
+                        run=lambda url, repeat: run(url, repeat)[0])
 
 
 if __name__ == "__main__":

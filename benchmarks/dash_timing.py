@@ -2,6 +2,7 @@
 callback, and time it end to end through Flask's test client."""
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import time
@@ -48,3 +49,18 @@ def page_dependencies(client, path: str, prefix: str) -> list[dict]:
     client.get(path)
     return [d for d in client.get("/_dash-dependencies").get_json()
             if not d.get("clientside_function") and f"{prefix}-" in d["output"]]
+
+
+def command_line(argv: list[str] | None, *, description: str, default_url: str, run: Callable[[str, int], str]) -> int:
+    """The shared command line: ``--database-url``, ``--repeat``, ``--out``; prints the table."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--database-url", default=default_url)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", help="also write the table to this file")
+    args = parser.parse_args(argv)
+    table = run(args.database_url, args.repeat)
+    print(table)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(table + "\n")
+    return 0

@@ -12,7 +12,6 @@ that first call), the table sizes and the database size; ``--out`` also writes i
 """
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 from datetime import datetime, timezone
@@ -20,7 +19,7 @@ from datetime import datetime, timezone
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.dash_timing import name, page_dependencies, payload, time_callback
+from benchmarks.dash_timing import command_line, name, page_dependencies, payload, time_callback
 
 KINDS = ("cctv", "wifi")
 TABLES = ("devices", "device_samples", "device_uptime_hourly", "device_uptime_daily", "device_state_changes")
@@ -80,17 +79,8 @@ def run(database_url: str, repeat: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="sqlite:///benchmarks/out/devices-20k.db")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--out", help="also write the table to this file")
-    args = parser.parse_args(argv)
-    table = run(args.database_url, args.repeat)
-    print(table)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            handle.write(table + "\n")
-    return 0
+    return command_line(argv, description=__doc__.splitlines()[0], default_url="sqlite:///benchmarks/out/devices-20k.db",
+                        run=run)
 
 
 if __name__ == "__main__":
