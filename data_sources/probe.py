@@ -33,7 +33,6 @@ from datetime import datetime, timezone
 
 import httpx
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from data_sources import models as m
 from data_sources.device_state import record_samples
@@ -247,10 +246,9 @@ def run_once(engine: Engine, city_code: str, *, now: datetime | None = None, tim
 
 
 def main(argv: list[str] | None = None) -> int:
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     from cities import load_profile
     from data_sources.db import make_engine
+    from data_sources.schedule import run_forever
     from settings import load_settings
 
     settings = load_settings()
@@ -271,26 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     options = dict(timeout=args.timeout, concurrency=args.concurrency, slow_ms=args.slow_ms,
                    verify_tls=not args.no_verify_tls)
 
-    def round_() -> None:
-        log.info("probe %s", run_once(engine, city_code, **options))
+    def round_() -> dict:
+        return run_once(engine, city_code, **options)
 
     if args.once:
-        round_()
+        log.info("probe %s", round_())
         return 0
-
-    def safe_round() -> None:
-        try:
-            round_()
-        except SQLAlchemyError:
-            log.exception("probe round failed; trying again next round")
-
-    scheduler = BlockingScheduler()
-    scheduler.add_job(safe_round, "interval", seconds=args.interval, max_instances=1, coalesce=True,
-                      next_run_time=datetime.now(timezone.utc))
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+    run_forever([("probe", round_, args.interval)])
     return 0
 
 

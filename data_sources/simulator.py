@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import shapely
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +25,7 @@ from data_sources.device_state import record_samples, refresh_states
 from data_sources.flags import amber_share, refresh_flags, reopen, response_clock
 from data_sources.geo import random_points_in
 from data_sources.profile_sync import lookup_ids
+from data_sources.schedule import run_forever
 from data_sources.uptime import update_rollups
 
 log = logging.getLogger(__name__)
@@ -224,9 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.ticks):
             log.info("tick %s", simulator.tick())
         return 0
-    scheduler = BlockingScheduler()
-    scheduler.add_job(simulator.safe_tick, "interval", seconds=args.interval, max_instances=1, coalesce=True)
-    scheduler.start()
+    run_forever([("tick", simulator.tick, args.interval)])
     return 0
 
 

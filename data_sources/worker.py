@@ -2,8 +2,7 @@
 
 On one scheduler: a probe round for devices checked by TCP/HTTP, the silence and flapping
 rules for every device, the uptime roll-ups, and the pruning of raw samples past their
-retention. Each job catches database errors and tries again on its next run, so a database
-restart does not stop the worker.
+retention (``schedule.run_forever``: a database error is retried on the job's next run).
 
 ``python -m data_sources.worker [--probe-interval 60] [--state-interval 30]``
 """
@@ -13,13 +12,12 @@ import argparse
 import logging
 from datetime import datetime, timezone
 
-from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from cities import CityProfile
 from data_sources import probe, uptime
 from data_sources.device_state import refresh_states
+from data_sources.schedule import run_forever
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +47,6 @@ class Worker:
             return uptime.prune_samples(conn, self.profile, self.now(), self.retention_days)
 
 
-def _safe(name: str, job):
-    def run() -> None:
-        try:
-            log.info("%s: %s", name, job())
-        except SQLAlchemyError:
-            log.exception("%s failed; trying again next run", name)
-    return run
-
-
 def main(argv: list[str] | None = None) -> int:
     from cities import load_profile
     from data_sources.db import make_engine
@@ -72,20 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     worker = Worker(make_engine(settings.database_url), load_profile(settings.city),
                     retention_days=settings.raw_sample_retention_days)
-    scheduler = BlockingScheduler()
-    start = datetime.now(timezone.utc)
     jobs = [("states", worker.refresh_states, args.state_interval),
             ("roll-ups", worker.roll_up, settings.rollup_interval_seconds),
             ("retention", worker.prune, 3600.0)]
     if args.probe_interval > 0:
         jobs.insert(0, ("probe", worker.probe_round, args.probe_interval))
-    for name, job, seconds in jobs:
-        scheduler.add_job(_safe(name, job), "interval", seconds=seconds, max_instances=1, coalesce=True,
-                          next_run_time=start, id=name)
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+    run_forever(jobs)
     return 0
 
 
