@@ -37,14 +37,6 @@ def _graph(graph_id: str, class_name: str = "chart-graph") -> dcc.Graph:
     return dcc.Graph(id=graph_id, className=class_name, config=GRAPH_CONFIG)
 
 
-def _stalest(status, keys: list[str]) -> str | None:
-    """The key of the least recently updated source among ``keys`` (what the tiles' age shows)."""
-    rows = status[status["key"].isin(keys)]
-    if rows.empty:
-        return None
-    return rows.sort_values("last_success_at", na_position="first")["key"].iloc[0]
-
-
 def _uptime_emphasis(value: float | None, target: float | None) -> str | None:
     if value is None or target is None:
         return None
@@ -125,11 +117,11 @@ class DevicePage:
             try:
                 summary = devices.summary(profile.code, kind, ctx.now_bucket(), profile.timezone)
                 status = sources.source_status(profile.code)
-                key = _stalest(status, devices.source_keys(profile.code, kind))
+                key = ctx.stalest_source(status, devices.source_keys(profile.code, kind))
             except SQLAlchemyError as exc:
                 return dbc.Row([dbc.Col(error_tile(f"{kind}_{k}", labels[k], type(exc).__name__, lang), xs=6, md=3,
                                         xl=True) for k in TILES], className="g-2")
-            common = ctx.freshness(status, key) if key else {}
+            common = ctx.freshness(status, key)
             values = tile_values(summary, lang)
             return dbc.Row([
                 dbc.Col(kpi_tile(f"{kind}_{k}", labels[k], values[k][0], detail=values[k][1], emphasis=values[k][2],

@@ -47,12 +47,24 @@ def source_age(status, key: str) -> tuple[datetime | None, int | None]:
     return clock.as_datetime(row["last_success_at"].iloc[0]), int(row["freshness_budget_seconds"].iloc[0])
 
 
-def freshness(status, key: str) -> dict:
-    """The keyword arguments a KPI tile needs to show how old source ``key``'s data is."""
+def stalest_source(status, keys: list[str]) -> str | None:
+    """The key of the least recently updated source among ``keys`` (what a tile fed by all of
+    them shows as its data's age); None if the city has none of them."""
+    rows = status[status["key"].isin(keys)]
+    if rows.empty:
+        return None
+    return rows.sort_values("last_success_at", na_position="first")["key"].iloc[0]
+
+
+def freshness(status, key: str | None) -> dict:
+    """The keyword arguments a KPI tile needs to show how old source ``key``'s data is
+    (none for no source: the tile then shows no age)."""
+    if key is None:
+        return {}
     updated, budget = source_age(status, key)
     profile = current_profile()
     return dict(updated_at=updated, budget_seconds=budget, now=now(), lang=language(), tz=profile.timezone,
                 tz_label=profile.timezone_label)
 
 
-__all__ = ["source_age", "freshness", "language", "theme", "now", "now_bucket", "current_profile", "current_settings"]
+__all__ = ["source_age", "stalest_source", "freshness", "language", "theme", "now", "now_bucket", "current_profile", "current_settings"]

@@ -79,14 +79,15 @@ def update_complaint_tiles(_n):
 @callback(Output(IDS["device_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_device_tiles(_n):
     lang, profile = ctx.language(), ctx.current_profile()
-    specs = [("cctv", "cameras_online", "cctv_nvr"), ("wifi", "access_points_online", "wifi_probe")]
+    specs = [("cctv", "cameras_online"), ("wifi", "access_points_online")]
     try:
         counts = devices.state_counts(profile.code)
         status = sources.source_status(profile.code)
+        source_keys = {kind: ctx.stalest_source(status, devices.source_keys(profile.code, kind)) for kind, _ in specs}
     except SQLAlchemyError as exc:
-        return dbc.Row([dbc.Col(error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang)) for _, kpi, _ in specs])
+        return dbc.Row([dbc.Col(error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang)) for _, kpi in specs])
     tiles = []
-    for kind, kpi, source_key in specs:
+    for kind, kpi in specs:
         rows = counts[counts["kind"] == kind]
         total = int(rows["count"].sum())
         online = int(rows.loc[rows["state"].isin(["online", "degraded"]), "count"].sum())
@@ -95,7 +96,7 @@ def update_device_tiles(_n):
             kpi, t(f"tile.{kpi}", lang), formatting.number(online, lang),
             detail=f"{t('tile.of_total', lang, total=formatting.number(total, lang))} · "
                    f"{t('tile.share_online', lang, share=formatting.percent(share, lang))}",
-            **ctx.freshness(status, source_key))))
+            **ctx.freshness(status, source_keys[kind]))))
     return dbc.Row(tiles, className="g-3")
 
 

@@ -9,6 +9,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import create_app
+from components.theme import STATE_COLOURS
 from tests.browser import save_screenshot, set_viewport, wait_for_map
 from tests.conftest import FIXED_NOW, test_settings
 from tests.sql import rows, scalar
@@ -108,11 +109,11 @@ def test_tiles_map_and_down_list_match_sql(app_duo, city_db, kind):
     # the map draws every device, offline ones in the top layer
     wait_for_map(dash_duo.driver, f"#{kind}-map")
     colours = _wait(dash_duo).until(lambda d: d.execute_script(LAYER_ORDER_JS, f"#{kind}-map"))
-    assert colours[-1] == "#e03131"  # the offline layer is drawn last
+    assert colours[-1] == STATE_COLOURS["offline"]  # the offline layer is drawn last
     drawn = _wait(dash_duo).until(
         lambda d: (lambda pts: pts if len(pts) >= 0.9 * total else None)(d.execute_script(RENDERED_POINTS_JS,
                                                                                           f"#{kind}-map")))
-    assert "#e03131" in drawn
+    assert STATE_COLOURS["offline"] in drawn
     save_screenshot(dash_duo.driver, f"{kind}-light")
 
 
