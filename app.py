@@ -4,18 +4,18 @@ from __future__ import annotations
 import logging
 
 import dash
-from dash import ClientsideFunction, Input, Output
 from flask import Flask, redirect, request
 
 from api import BLUEPRINTS
 from cities import load_profile
 from components.i18n import normalise_language
-from components.layout import IDS, shell
+from components.layout import shell
 from components.theme import normalise_theme
 from data_sources import runtime
 from data_sources.demo import ensure_demo
 from data_sources.db import database
 from data_sources.migrate import upgrade
+from pages import _shell
 from settings import PROJECT_ROOT, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -85,20 +85,12 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
 
         pages = [p for p in dash.page_registry.values() if not p.get("hidden")]
         return shell(profile.name, pages, lang=ctx.language(), theme=ctx.theme(), tz=profile.timezone,
-                     tz_label=profile.timezone_label, demo=settings.demo)
+                     tz_label=profile.timezone_label, demo=settings.demo,
+                     freshness_ms=settings.freshness_check_seconds * 1000,
+                     kiosk_watch_ms=settings.kiosk_watch_seconds * 1000)
 
     app.layout = serve_layout
-    app.clientside_callback(
-        ClientsideFunction(namespace="liveroom", function_name="clock"),
-        Output(IDS["clock"], "children"),
-        Input(IDS["clock_tick"], "n_intervals"),
-        Input(IDS["clock_config"], "data"),
-    )
-    app.clientside_callback(
-        ClientsideFunction(namespace="liveroom", function_name="applyTheme"),
-        Output(IDS["theme_store"], "modified_timestamp"),
-        Input(IDS["theme_store"], "data"),
-    )
+    _shell.register(app)
     return app
 
 

@@ -56,10 +56,19 @@ class Settings(BaseSettings):
     simulate: bool = Field(True, description="Run the live simulator inside the development server.")
     simulate_interval_seconds: float = 5.0
     refresh_interval_seconds: int = 10
+    freshness_check_seconds: int = Field(30, gt=0, description="How often every page re-reads its sources' freshness strip.")
+    kiosk_seconds: int = Field(30, gt=0, description="Kiosk mode: default seconds per page when the URL gives none.")
+    kiosk_reload_hours: float = Field(
+        6.0, ge=0, description="Kiosk mode: reload the page at a quiet moment this often (browsers leak memory); 0 = never.")
+    kiosk_watch_seconds: int = Field(10, gt=0, description="Kiosk mode: how often the wall checks for a new red flag.")
     raw_sample_retention_days: float = Field(7, gt=0, description="Raw device samples older than this are deleted once rolled up.")
     rollup_interval_seconds: int = Field(300, gt=0, description="How often the worker folds new samples into uptime roll-ups.")
     frozen_now: datetime | None = Field(
         None, description="Freeze the app's clock at this instant (ISO 8601; replaying a recorded day, screenshots, tests).",
+    )
+    browser_path: Path | None = Field(
+        None, description="Chromium or Chrome for server-side chart images (kaleido). Unset: BROWSER_PATH, else "
+                          "/usr/bin/chromium or /usr/bin/chromium-browser if present.",
     )
     host: str = "127.0.0.1"
     port: int = Field(8050, validation_alias=AliasChoices("LIVEROOM_PORT", "PORT", "port"))

@@ -18,6 +18,25 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       document.documentElement.setAttribute("data-ag-theme-mode", theme || "light");  // AG Grid's colour mode
       return Date.now();
     },
+    // Show or hide the wall map's layers in place (no server round trip, points untouched).
+    layerVisibility: function (visible, built) {
+      if (!built) { return window.dash_clientside.no_update; }
+      const patch = new window.dash_clientside.Patch();
+      ["complaints", "cctv", "wifi"].forEach((key, index) => {
+        patch.assign(["data", index, "visible"], (visible || []).includes(key));
+      });
+      return patch.build();
+    },
+    // Fit the wall map's zoom to the size it is drawn at: the profile's zoom suits a map about
+    // ``reference`` pixels wide; a 4K wall gets proportionally closer (MapLibre zoom is per pixel).
+    fitMapZoom: function (state, graphId) {
+      const graph = document.getElementById(graphId);
+      if (!state || !state.zoom || !graph || !graph.clientWidth) { return window.dash_clientside.no_update; }
+      const scale = Math.min(graph.clientWidth / state.reference, graph.clientHeight / state.reference * 1.6);
+      const patch = new window.dash_clientside.Patch();
+      patch.assign(["layout", "map", "zoom"], state.zoom + Math.log2(Math.max(scale, 0.25)));
+      return patch.build();
+    },
     // Keep the address bar in step with a page's filters without reloading or re-rendering the
     // page: replaceState is invisible to Dash's router, so a pasted link opens the same view.
     replaceQuery: function (query) {

@@ -13,6 +13,15 @@ IDS = {
     "clock_config": "header-clock-config",
     "theme_store": "app-theme",
     "nav": "app-nav",
+    "strip": "freshness-strip",
+    "strip_tick": "freshness-tick",
+    "kiosk_location": "kiosk-location",
+    "kiosk_config": "kiosk-config",
+    "kiosk_state": "kiosk-state",
+    "kiosk_alert": "kiosk-alert",
+    "kiosk_tick": "kiosk-tick",
+    "kiosk_watch": "kiosk-watch",
+    "kiosk_notice": "kiosk-notice",
 }
 
 
@@ -61,12 +70,32 @@ def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str,
     )
 
 
-def shell(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str, demo: bool) -> html.Div:
-    """The whole page: header, the current page, footer. ``data-bs-theme`` switches Bootstrap's colours."""
+def kiosk_parts(watch_ms: int) -> list:
+    """What kiosk mode needs in the shell (inert until a kiosk URL switches it on): the location it
+    navigates with (``callback-nav``: no page reload), its configuration and rotation state, a
+    one-second tick and the red-flag watch."""
+    return [
+        dcc.Location(id=IDS["kiosk_location"], refresh="callback-nav"),
+        dcc.Store(id=IDS["kiosk_config"]),
+        dcc.Store(id=IDS["kiosk_state"]),
+        dcc.Store(id=IDS["kiosk_alert"]),
+        dcc.Interval(id=IDS["kiosk_tick"], interval=1000, disabled=True),
+        dcc.Interval(id=IDS["kiosk_watch"], interval=watch_ms, disabled=True),
+    ]
+
+
+def shell(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str, demo: bool,
+          freshness_ms: int = 30_000, kiosk_watch_ms: int = 10_000) -> html.Div:
+    """The whole page: header, the freshness strip, the current page, footer. ``data-bs-theme``
+    switches Bootstrap's colours."""
     return html.Div(
         [
             dcc.Store(id=IDS["theme_store"], data=theme),
+            *kiosk_parts(kiosk_watch_ms),
             header(city_name, pages, lang=lang, theme=theme, tz=tz, tz_label=tz_label),
+            html.Div([html.Div(id=IDS["strip"], className="freshness-items", **{"aria-live": "polite"}),
+                      html.Div(id=IDS["kiosk_notice"], className="kiosk-notice"),
+                      dcc.Interval(id=IDS["strip_tick"], interval=freshness_ms)], className="freshness-strip"),
             html.Main(page_container, className="app-main"),
             html.Footer(t("app.footer", lang) if demo else "", className="app-footer"),
         ],

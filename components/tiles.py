@@ -25,17 +25,26 @@ def freshness_level(updated_at: datetime | None, now: datetime, budget_seconds: 
     return "amber" if age <= 2 * budget_seconds else "red"
 
 
+def freshness_note(updated_at: datetime | None, now: datetime, budget_seconds: int | None, *, lang: str = "id",
+                   tz: str = "Asia/Jakarta", tz_label: str = "WIB") -> tuple[str, str]:
+    """(level, text) for data last updated at ``updated_at``: 'Diperbarui 2 menit lalu' while
+    fresh, 'Data basi sejak 23 Nov 2026 14.30 WIB' once older than its budget."""
+    level = freshness_level(updated_at, now, budget_seconds or 10**9)
+    if level == "fresh":
+        return level, t("tile.updated", lang, age=formatting.age(updated_at, now, lang))
+    if updated_at is None:
+        return level, t("tile.no_data", lang)
+    return level, t("tile.stale_since", lang, time=formatting.local_datetime(updated_at, tz, tz_label, lang))
+
+
 def kpi_tile(kpi: str, label: str, value: str, *, detail: str | None = None, updated_at: datetime | None = None,
              budget_seconds: int | None = None, now: datetime | None = None, lang: str = "id", tz: str = "Asia/Jakarta",
-             tz_label: str = "WIB", emphasis: str | None = None) -> dbc.Card:
-    """One tile. ``emphasis`` ('danger', 'warning', 'success') colours the number."""
-    level = "fresh"
-    footer = None
+             tz_label: str = "WIB", emphasis: str | None = None, hero: bool = False, alarm: bool = False) -> dbc.Card:
+    """One tile. ``emphasis`` ('danger', 'warning', 'success') colours the number; ``hero`` makes
+    it the wall's most prominent tile and ``alarm`` fills it in red (red flags waiting)."""
+    level, footer = "fresh", None
     if updated_at is not None and now is not None:
-        level = freshness_level(updated_at, now, budget_seconds or 10**9)
-        footer = t("tile.updated", lang, age=formatting.age(updated_at, now, lang))
-        if level != "fresh":
-            footer = t("tile.stale_since", lang, time=formatting.local_datetime(updated_at, tz, tz_label, lang))
+        level, footer = freshness_note(updated_at, now, budget_seconds, lang=lang, tz=tz, tz_label=tz_label)
     body = [
         html.Div(label, className="kpi-label"),
         html.Div(value, className=f"kpi-value text-{emphasis}" if emphasis else "kpi-value", **{"data-kpi": kpi}),
@@ -44,7 +53,10 @@ def kpi_tile(kpi: str, label: str, value: str, *, detail: str | None = None, upd
         body.append(html.Div(detail, className="kpi-detail"))
     if footer:
         body.append(html.Div(footer, className="kpi-age", **{"data-freshness": level}))
-    return html.Div(dbc.Card(dbc.CardBody(body), className=f"kpi-tile freshness-{level}"), className="kpi-tile-wrap",
+    classes = " ".join(["kpi-tile", f"freshness-{level}", *(["kpi-tile-hero"] if hero else []),
+                        *(["kpi-alarm"] if alarm else [])])
+    wrap = "kpi-tile-wrap kpi-tile-wrap-hero" if hero else "kpi-tile-wrap"
+    return html.Div(dbc.Card(dbc.CardBody(body), className=classes), className=wrap,
                     id=f"tile-{kpi}", **{"data-kpi-tile": kpi, "data-freshness": level})
 
 

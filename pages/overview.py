@@ -1,128 +1,192 @@
-"""/ : the city at a glance, live from the database."""
+"""/ : the wall overview. One screen, no scrolling: complaint, device and KPI tiles, the
+red-flag list, devices down, KPIs off target and one layered city map, live from the database.
+
+Every panel says how old its data is and turns amber/red when its source is stale; a failing
+query shows its message in its own panel. The map is built once and then patched in place.
+"""
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
-from components.charts import horizontal_bars
 from components.i18n import t
-from components.maps import region_choropleth
 from components.theme import map_style
-from components.tiles import error_panel, error_tile, kpi_tile
+from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
+from components.wall import (LAYERS, complaint_layer, device_layer, down_device_list, layered_map, layered_map_patch,
+                             off_target_list, red_flag_list)
 from data_sources import clock
-from data_sources.queries import complaints, devices, regions, sources
+from data_sources.queries import complaints, devices, kpis, regions, sources
+from data_sources.queries.filters import parse_filter
 from pages import _shared as ctx
 
 dash.register_page(__name__, path="/", name="Ringkasan", order=0)
 
 PAGE = "overview"
-IDS = {
-    "refresh": f"{PAGE}-refresh",
-    "complaint_tiles": f"{PAGE}-complaint-tiles",
-    "device_tiles": f"{PAGE}-device-tiles",
-    "map": f"{PAGE}-map",
-    "map_message": f"{PAGE}-map-message",
-    "category_chart": f"{PAGE}-category-chart",
-    "category_message": f"{PAGE}-category-message",
-}
+LIST_ROWS = 12  # rows a list panel sends; the panel shows as many as fit its height
+MAP_REFERENCE_PIXELS = 700  # the map width the profile's zoom is chosen for
+IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
+    "refresh", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_message", "map_age", "layers",
+    "red_flags", "red_flags_count", "red_flags_age", "devices_down", "devices_down_count", "devices_down_age",
+    "kpis_off", "kpis_off_count", "kpis_off_age")}
+DEVICE_TILES = {"cctv": "cameras_down", "wifi": "access_points_down"}
 
 
-def _panel(title: str, graph_id: str, message_id: str, class_name: str) -> dbc.Card:
-    return dbc.Card([
-        dbc.CardHeader(title),
-        dbc.CardBody([html.Div(id=message_id),
-                      dcc.Graph(id=graph_id, className=class_name, config={"displaylogo": False, "displayModeBar": False})]),
-    ])
+def _panel(name: str, title: str, body, tools=None, class_name: str = "") -> dbc.Card:
+    count = html.Span(id=IDS[f"{name}_count"], className="wall-panel-count") if f"{name}_count" in IDS else None
+    header = [html.Span(title, className="wall-panel-title"), count, tools,
+              html.Span(id=IDS[f"{name}_age"], className="wall-panel-age")]
+    return dbc.Card([dbc.CardHeader([h for h in header if h is not None], className="wall-panel-header"),
+                     dbc.CardBody(body, className="wall-panel-body")], className=f"wall-panel {class_name}",
+                    id=f"{IDS[name]}-panel")
 
 
 def layout(**_query):
     lang = ctx.language()
-    return html.Div(
-        [
-            dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
-            dbc.Row([dbc.Col(id=IDS["complaint_tiles"], lg=7), dbc.Col(id=IDS["device_tiles"], lg=5)],
-                    className="g-3 tile-row"),
-            dbc.Row(
-                [
-                    dbc.Col(_panel(t("map.open_complaints", lang), IDS["map"], IDS["map_message"], "map-graph"), lg=7),
-                    dbc.Col(_panel(t("chart.today_by_category", lang), IDS["category_chart"], IDS["category_message"],
-                                   "chart-graph"), lg=5),
-                ],
-                className="g-3 mt-1",
-            ),
-        ],
-        className="page page-overview",
-    )
+    layer_switch = dbc.Checklist(
+        id=IDS["layers"], options=[{"label": t(f"wall.layer.{k}", lang), "value": k} for k in LAYERS],
+        value=list(LAYERS), inline=True, switch=True, persistence=True, persistence_type="local", className="wall-layers")
+    side = html.Div([
+        _panel("red_flags", t("wall.red_flags", lang), html.Div(id=IDS["red_flags"], className="wall-list-wrap"), class_name="wall-panel-red"),
+        _panel("devices_down", t("wall.devices_down", lang), html.Div(id=IDS["devices_down"], className="wall-list-wrap")),
+        _panel("kpis_off", t("wall.kpis_off_target", lang), html.Div(id=IDS["kpis_off"], className="wall-list-wrap")),
+    ], className="wall-side")
+    map_body = [html.Div(id=IDS["map_message"]), dcc.Store(id=IDS["map_state"]),
+                dcc.Graph(id=IDS["map"], className="wall-map", config={"displaylogo": False, "displayModeBar": False})]
+    return html.Div([
+        dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
+        html.Div([html.Div(id=IDS["complaint_tiles"], className="wall-tile-group"),
+                  html.Div(id=IDS["device_tiles"], className="wall-tile-group"),
+                  html.Div(id=IDS["kpi_tile"], className="wall-tile-group")], className="wall-tiles"),
+        html.Div([_panel("map", t("wall.map", lang), map_body, tools=layer_switch, class_name="wall-map-panel"), side],
+                 className="wall-body"),
+    ], className="page page-overview wall")
+
+
+def _age(status, key, lang):
+    """The age line of a panel fed by source ``key``."""
+    fresh = ctx.freshness(status, key)
+    if not fresh or fresh["updated_at"] is None and fresh["budget_seconds"] is None:
+        return None
+    level, text = freshness_note(fresh["updated_at"], fresh["now"], fresh["budget_seconds"], lang=lang,
+                                 tz=fresh["tz"], tz_label=fresh["tz_label"])
+    return html.Span(text, className="kpi-age", **{"data-freshness": level})
 
 
 @callback(Output(IDS["complaint_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_complaint_tiles(_n):
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
-    labels = {k: t(f"tile.complaints_{k}", lang) for k in ("today", "open", "overdue")}
+    specs = {"red_flags": "overdue", "complaints_open": "open", "complaints_today": "today"}
     try:
         counts = complaints.headline_counts(profile.code, clock.local_day_start(now, profile.timezone), now)
-        status = sources.source_status(profile.code)
+        common = ctx.freshness(sources.source_status(profile.code), "complaints")
     except SQLAlchemyError as exc:
-        return dbc.Row([dbc.Col(error_tile(f"complaints_{k}", label, type(exc).__name__, lang)) for k, label in labels.items()])
-    common = ctx.freshness(status, "complaints")
-    emphasis = {"overdue": "danger" if counts["overdue"] else "success"}
-    return dbc.Row([
-        dbc.Col(kpi_tile(f"complaints_{k}", labels[k], formatting.number(counts[k], lang), emphasis=emphasis.get(k),
-                         **common))
-        for k in ("today", "open", "overdue")
-    ], className="g-3")
+        return [error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang) for kpi in specs]
+    red = counts["overdue"]
+    return [
+        kpi_tile("red_flags", t("tile.red_flags", lang), formatting.number(red, lang),
+                 detail=t("tile.red_flags_detail", lang), emphasis="danger" if red else "success",
+                 hero=True, alarm=bool(red), **common),
+        *[kpi_tile(kpi, t(f"tile.{kpi}", lang), formatting.number(counts[key], lang), **common)
+          for kpi, key in specs.items() if kpi != "red_flags"],
+    ]
 
 
 @callback(Output(IDS["device_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_device_tiles(_n):
     lang, profile = ctx.language(), ctx.current_profile()
-    specs = [("cctv", "cameras_online"), ("wifi", "access_points_online")]
     try:
         counts = devices.state_counts(profile.code)
         status = sources.source_status(profile.code)
-        source_keys = {kind: ctx.stalest_source(status, devices.source_keys(profile.code, kind)) for kind, _ in specs}
+        keys = {kind: ctx.stalest_source(status, devices.source_keys(profile.code, kind)) for kind in DEVICE_TILES}
     except SQLAlchemyError as exc:
-        return dbc.Row([dbc.Col(error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang)) for _, kpi in specs])
+        return [error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang) for kpi in DEVICE_TILES.values()]
     tiles = []
-    for kind, kpi in specs:
-        rows = counts[counts["kind"] == kind]
-        total = int(rows["count"].sum())
-        online = int(rows.loc[rows["state"].isin(["online", "degraded"]), "count"].sum())
-        share = online / total if total else None
-        tiles.append(dbc.Col(kpi_tile(
-            kpi, t(f"tile.{kpi}", lang), formatting.number(online, lang),
-            detail=f"{t('tile.of_total', lang, total=formatting.number(total, lang))} · "
-                   f"{t('tile.share_online', lang, share=formatting.percent(share, lang))}",
-            **ctx.freshness(status, source_keys[kind]))))
-    return dbc.Row(tiles, className="g-3")
+    for kind, kpi in DEVICE_TILES.items():
+        by_state = counts[counts["kind"] == kind].set_index("state")["count"]
+        offline, unknown = int(by_state.get("offline", 0)), int(by_state.get("unknown", 0))
+        detail = t("tile.down_detail", lang, total=formatting.number(int(by_state.sum()), lang),
+                   offline=formatting.number(offline, lang), unknown=formatting.number(unknown, lang))
+        tiles.append(kpi_tile(kpi, t(f"tile.{kpi}", lang), formatting.number(offline + unknown, lang), detail=detail,
+                              emphasis="danger" if offline else None, **ctx.freshness(status, keys[kind])))
+    return tiles
 
 
-@callback(Output(IDS["map"], "figure"), Output(IDS["map_message"], "children"), Input(IDS["refresh"], "n_intervals"))
-def update_map(_n):
-    lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
+@callback(Output(IDS["kpi_tile"], "children"), Output(IDS["kpis_off"], "children"), Output(IDS["kpis_off_count"], "children"),
+          Output(IDS["kpis_off_age"], "children"), Input(IDS["refresh"], "n_intervals"))
+def update_kpis(_n):
+    lang, profile = ctx.language(), ctx.current_profile()
     try:
-        frame = complaints.open_by_kecamatan(profile.code, ctx.now_bucket())
-        shapes = regions.geojson(profile.code, "kecamatan")
-        approximate = regions.geometry_is_approximate(profile.code)
+        frame = kpis.latest(profile.code)
+        status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
-        return dash.no_update, error_panel(type(exc).__name__, lang)
-    note = t("map.approximate", lang) if approximate else None
-    return region_choropleth(frame, shapes, "open", value_label=t("tile.complaints_open", lang), theme=theme,
-                             style=map_style(settings.map_style, theme), center=profile.map.center,
-                             zoom=profile.map.zoom, note=note), None
+        reason = type(exc).__name__
+        return error_tile("kpis_off_target", t("tile.kpis_off_target", lang), reason, lang), error_panel(reason, lang), None, None
+    off = int((~frame["on_target"].astype(bool)).sum())
+    tile = kpi_tile("kpis_off_target", t("tile.kpis_off_target", lang), formatting.number(off, lang),
+                    detail=t("tile.of_total", lang, total=formatting.number(len(frame), lang)),
+                    emphasis="danger" if off else "success", **ctx.freshness(status, "kpi_sheet"))
+    return tile, off_target_list(frame, lang), f"({formatting.number(off, lang)})", _age(status, "kpi_sheet", lang)
 
 
-@callback(Output(IDS["category_chart"], "figure"), Output(IDS["category_message"], "children"),
-          Input(IDS["refresh"], "n_intervals"))
-def update_category_chart(_n):
-    lang, theme, profile, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.now_bucket()
+@callback(Output(IDS["red_flags"], "children"), Output(IDS["red_flags_count"], "children"),
+          Output(IDS["red_flags_age"], "children"), Input(IDS["refresh"], "n_intervals"))
+def update_red_flags(_n):
+    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
     try:
-        frame = complaints.received_by_category(profile.code, clock.local_day_start(now, profile.timezone), now)
+        result = complaints.red_flags(parse_filter({}, profile, now), now, limit=LIST_ROWS)
+        status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
-        return dash.no_update, error_panel(type(exc).__name__, lang)
-    figure = horizontal_bars(frame, f"name_{lang}", "count", value_label=t("chart.complaints", lang), theme=theme,
-                             empty_text=t("chart.empty", lang))
-    return figure, None
+        return error_panel(type(exc).__name__, lang), None, None
+    count = t("wall.count", lang, shown=formatting.number(len(result["frame"]), lang),
+              total=formatting.number(result["total"], lang)) if result["total"] else None
+    return red_flag_list(result["frame"], result["total"], lang), count, _age(status, "complaints", lang)
+
+
+@callback(Output(IDS["devices_down"], "children"), Output(IDS["devices_down_count"], "children"),
+          Output(IDS["devices_down_age"], "children"), Input(IDS["refresh"], "n_intervals"))
+def update_devices_down(_n):
+    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now()
+    try:
+        results = {kind: devices.down_list(profile.code, kind, ctx.now_bucket(), limit=LIST_ROWS) for kind in DEVICE_TILES}
+        status = sources.source_status(profile.code)
+        key = ctx.stalest_source(status, [k for kind in DEVICE_TILES for k in devices.source_keys(profile.code, kind)])
+    except SQLAlchemyError as exc:
+        return error_panel(type(exc).__name__, lang), None, None
+    total = sum(r["total"] for r in results.values())
+    shown = down_device_list({kind: r["frame"] for kind, r in results.items()}, now, lang)
+    count = f"({formatting.number(total, lang)})"
+    return shown, count, _age(status, key, lang)
+
+
+@callback(Output(IDS["map"], "figure"), Output(IDS["map_state"], "data"), Output(IDS["map_message"], "children"),
+          Output(IDS["map_age"], "children"), Input(IDS["refresh"], "n_intervals"), State(IDS["map_state"], "data"),
+          State(IDS["layers"], "value"))
+def update_map(_n, built, visible):
+    lang, theme, profile, settings, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings(), ctx.now_bucket()
+    try:
+        layers = [complaint_layer(complaints.open_points(profile.code, now), lang),
+                  *[device_layer(devices.map_points(profile.code, kind), kind, lang) for kind in DEVICE_TILES]]
+        status = sources.source_status(profile.code)
+        if not built:
+            boundaries = regions.geojson(profile.code, "kecamatan")
+            approximate = regions.geometry_is_approximate(profile.code)
+    except SQLAlchemyError as exc:
+        return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None
+    age = _age(status, "complaints", lang)
+    if built:  # the map exists in the browser: replace its points in place
+        return layered_map_patch(layers), dash.no_update, None, age
+    figure = layered_map(layers, visible or [], theme=theme, style=map_style(settings.map_style, theme),
+                         center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
+                         note=t("map.approximate", lang) if approximate else None)
+    return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS}, None, age
+
+
+clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapZoom"),
+                    Output(IDS["map"], "figure", allow_duplicate=True), Input(IDS["map_state"], "data"),
+                    State(IDS["map"], "id"), prevent_initial_call=True)
+clientside_callback(ClientsideFunction(namespace="liveroom", function_name="layerVisibility"),
+                    Output(IDS["map"], "figure", allow_duplicate=True), Input(IDS["layers"], "value"),
+                    State(IDS["map_state"], "data"), prevent_initial_call=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 
 from data_sources.clock import as_datetime
 from data_sources.db import database
@@ -351,3 +351,37 @@ def service_requests(flt: ComplaintFilter, limit: int = 200) -> list[dict]:
     for record in records:
         record["description"] = mask_complaint_text(record["description"], record.pop("reporter_name"))
     return records
+
+
+OPEN_POINT_COLUMNS = ["lat", "lon", "level", "category_id", "category_en"]
+
+
+@cache.memoize()
+def open_points(city_code: str, now: datetime, limit: int = 5000) -> pd.DataFrame:
+    """Open complaints with a location for the wall map, red flags first, then amber, then the
+    newest: columns ``OPEN_POINT_COLUMNS`` (level is 'red', 'amber' or 'open'; WGS 84). At most
+    ``limit`` rows, so a city with a large backlog still sends a bounded map."""
+    level = case((red_condition(now), literal_column("'red'")), (amber_condition(now), literal_column("'amber'")),
+                 else_=literal_column("'open'"))
+    rank = case((red_condition(now), 0), (amber_condition(now), 1), else_=2)
+    stmt = (
+        select(Complaint.lat, Complaint.lon, level, ComplaintCategory.name_id, ComplaintCategory.name_en)
+        .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
+        .where(Complaint.city_code == city_code, _OPEN, Complaint.lat.is_not(None), Complaint.lon.is_not(None))
+        .order_by(rank, Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(limit)
+    )
+    with database.engine.connect() as conn:
+        return to_frame(conn.execute(stmt), columns=OPEN_POINT_COLUMNS)
+
+
+def red_flag_signature(city_code: str, now: datetime) -> dict:
+    """What a wall screen watches to notice a new red flag: how many complaints are red now and
+    the latest deadline among them (a complaint turning red moves it forward; a backfilled one
+    raises the count). Not cached: the kiosk must see a new flag on its next poll."""
+    stmt = select(func.count(), func.max(Complaint.response_due_at)).where(
+        Complaint.city_code == city_code, red_condition(now))
+    with database.engine.connect() as conn:
+        count, newest = conn.execute(stmt).one()
+    newest = as_datetime(newest)
+    return {"count": int(count), "newest": newest.isoformat() if newest else None}

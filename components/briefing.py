@@ -1,0 +1,177 @@
+"""The briefing's words and tables: short generated sentences comparing a period with the
+previous one ("Aduan naik 12% dibanding minggu lalu"), period labels, and the small tables
+of the page and the PDF as rows of formatted text. Pure: numbers in, text out.
+
+A change is given in percent of the previous value; when the previous value is zero the
+sentence says so instead of dividing by it, and equal values are called unchanged.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from babel.dates import format_date
+
+from components import formatting
+from components.i18n import t
+
+_LOCALES = {"id": "id_ID", "en": "en_GB"}
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+def day_label(day: date, lang: str) -> str:
+    """'17 Nov 2026'."""
+    return format_date(day, "d MMM yyyy", locale=_LOCALES[lang])
+
+
+def range_label(first: date, last: date, lang: str) -> str:
+    """'17 Nov 2026 s.d. 23 Nov 2026', or one day."""
+    if first == last:
+        return day_label(first, lang)
+    return t("briefing.range", lang, first=day_label(first, lang), last=day_label(last, lang))
+
+
+def compare_label(period_key: str, lang: str) -> str:
+    """What the previous period is called in a sentence: 'minggu lalu', '30 hari sebelumnya', 'periode sebelumnya'."""
+    return t(f"briefing.compare.{period_key}", lang)
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+
+def change_text(current: float, previous: float, lang: str) -> str:
+    """The size of a change in percent of ``previous`` (> 0): '12%', or 'kurang dari 1%'."""
+    share = abs(current - previous) / previous
+    if round(share * 100) == 0:
+        return t("briefing.sentence.less_than_one", lang)
+    return formatting.percent(share, lang, digits=0)
+
+
+def count_sentence(subject: str, current: int, previous: int, compare: str, lang: str) -> str:
+    """A count against the previous period; ``subject`` is 'complaints' or 'red'."""
+    n = lambda v: formatting.number(v, lang)  # noqa: E731
+    key = f"briefing.sentence.{subject}"
+    if current == previous:
+        return t(f"{key}.none" if current == 0 else f"{key}.same", lang, current=n(current), compare=compare)
+    if previous == 0:
+        return t(f"{key}.from_zero", lang, current=n(current), compare=compare)
+    direction = "up" if current > previous else "down"
+    return t(f"{key}.{direction}", lang, change=change_text(current, previous, lang), compare=compare,
+             current=n(current), previous=n(previous))
+
+
+def on_time_sentence(current: float | None, previous: float | None, compare: str, lang: str) -> str:
+    if current is None:
+        return t("briefing.sentence.on_time.none", lang)
+    return t("briefing.sentence.on_time", lang, share=formatting.percent(current, lang), compare=compare,
+             previous=formatting.percent(previous, lang))
+
+
+def late_sentences(agencies: pd.DataFrame, compare: str, lang: str) -> list[str]:
+    """The agency with the most late complaints, and the total when several have some.
+    ``agencies``: columns name, late, late_previous."""
+    late = agencies[agencies["late"] > 0].sort_values(["late", "name"], ascending=[False, True])
+    if late.empty:
+        return [t("briefing.sentence.late.none", lang)]
+    top = late.iloc[0]
+    out = [t("briefing.sentence.late", lang, agency=top["name"], n=formatting.number(int(top["late"]), lang),
+             compare=compare, previous=formatting.number(int(top["late_previous"]), lang))]
+    if len(late) > 1:
+        out.append(t("briefing.sentence.late.total", lang, n=formatting.number(int(late["late"].sum()), lang),
+                     agencies=formatting.number(len(late), lang)))
+    return out
+
+
+def complaint_sentences(figures: dict[str, dict], agencies: pd.DataFrame, compare: str, lang: str) -> list[str]:
+    """Volume, red flags raised, share answered on time and the slowest agency.
+    ``figures``: {"current": ..., "previous": ...} as from ``queries.briefing.complaint_comparison``."""
+    current, previous = figures["current"], figures["previous"]
+    return [
+        count_sentence("complaints", current["received"], previous["received"], compare, lang),
+        count_sentence("red", current["red_raised"], previous["red_raised"], compare, lang),
+        on_time_sentence(current["share_on_time"], previous["share_on_time"], compare, lang),
+        *late_sentences(agencies, compare, lang),
+    ]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def uptime_emphasis(uptime: float | None, target: float | None) -> str | None:
+    """The colour of an uptime figure: 'success' on target, 'danger' below, None when either is unknown."""
+    if _missing(uptime) or _missing(target):
+        return None
+    return "success" if uptime >= target else "danger"
+
+
+def uptime_sentence(kind: str, uptime: float | None, previous: float | None, target: float | None, compare: str,
+                    lang: str) -> str:
+    """'Uptime CCTV 97,8% (minggu lalu: 98,4%), di bawah target 98,0%.'"""
+    label = t(f"briefing.kind.{kind}", lang)
+    if _missing(uptime):
+        return t("briefing.sentence.uptime.none", lang, kind=label)
+    comparison = (t("briefing.sentence.uptime.no_previous", lang, compare=compare) if _missing(previous) else
+                  t("briefing.sentence.uptime.previous", lang, compare=compare,
+                    previous=formatting.percent(previous, lang)))
+    values = dict(kind=label, uptime=formatting.percent(uptime, lang), comparison=comparison)
+    if _missing(target):
+        return t("briefing.sentence.uptime.no_target", lang, **values)
+    target_text = t("briefing.sentence.uptime.met" if uptime >= target else "briefing.sentence.uptime.below", lang,
+                    target=formatting.percent(target, lang))
+    return t("briefing.sentence.uptime", lang, target=target_text, **values)
+
+
+def uptime_sentences(frame: pd.DataFrame, compare: str, lang: str) -> list[str]:
+    """One sentence per device kind. ``frame``: columns kind, uptime, uptime_previous, target."""
+    return [uptime_sentence(r.kind, r.uptime, r.uptime_previous, r.target, compare, lang) for r in frame.itertuples()]
+
+
+def kpi_sentence(status: dict, lang: str) -> str:
+    """How many KPIs are off target in the newest month (``queries.briefing.kpi_status``)."""
+    if not status["total"]:
+        return t("briefing.sentence.kpis.none", lang)
+    month = formatting.month(status["month"], lang)
+    total = formatting.number(status["total"], lang)
+    if not status["off_target"]:
+        return t("briefing.sentence.kpis.all_met", lang, total=total, month=month)
+    off = formatting.number(status["off_target"], lang)
+    if not status["previous_total"]:
+        return t("briefing.sentence.kpis.no_previous", lang, off=off, total=total, month=month)
+    return t("briefing.sentence.kpis", lang, off=off, total=total, month=month,
+             previous=formatting.number(status["previous_off_target"], lang))
+
+
+# --- tables (rows of formatted text, for the page and the PDF) ----------------------------------
+
+
+def agency_table(frame: pd.DataFrame, lang: str, top: int = 12) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the agency comparison (``queries.briefing.AGENCY_COLUMNS``), first ``top`` rows."""
+    n = lambda v: formatting.number(int(v), lang)  # noqa: E731
+    header = [t(f"briefing.col.{c}", lang) for c in ("agency", "received", "received_previous", "late",
+                                                       "late_previous", "on_time", "median")]
+    rows = [[r.name, n(r.received), n(r.received_previous), n(r.late), n(r.late_previous),
+             formatting.percent(None if _missing(r.share_on_time) else r.share_on_time, lang),
+             "–" if _missing(r.median_response_hours) else formatting.number(r.median_response_hours, lang, 1)]
+            for r in frame.head(top).itertuples()]
+    return header, rows
+
+
+def uptime_table(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of uptime per device kind (``queries.briefing.UPTIME_COLUMNS``)."""
+    header = [t(f"briefing.col.{c}", lang) for c in ("kind", "devices", "uptime", "uptime_previous", "target")]
+    p = lambda v: formatting.percent(None if _missing(v) else v, lang)  # noqa: E731
+    rows = [[t(f"briefing.kind.{r.kind}", lang), formatting.number(r.devices, lang), p(r.uptime),
+             p(r.uptime_previous), p(r.target)] for r in frame.itertuples()]
+    return header, rows
+
+
+def kpi_table(off: pd.DataFrame, agency_names: dict[str, str], lang: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the KPIs off target (``queries.kpis.LATEST_COLUMNS``)."""
+    header = [t(f"briefing.col.{c}", lang) for c in ("kpi", "agency", "value", "target")]
+    rows = [[getattr(r, f"name_{lang}"), agency_names.get(r.agency, r.agency or "–"),
+             f"{formatting.number(r.value, lang, 1)} {r.unit}", f"{formatting.number(r.target, lang, 1)} {r.unit}"]
+            for r in off.itertuples()]
+    return header, rows

@@ -1,0 +1,138 @@
+"""Pure builders for the wall overview: the layered city map and the short lists beside it.
+
+The map is one figure with one trace per layer (complaints, cameras, access points), each
+switchable. ``layered_map`` builds it once; ``layered_map_patch`` updates the same traces in
+place on every refresh (``dash.Patch``), so the browser redraws points without rebuilding the
+map, its style or the operator's view.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from dash import Patch, html
+
+from components import formatting
+from components.i18n import t
+from components.theme import STATE_COLOURS, figure_template
+
+LAYERS = ("complaints", "cctv", "wifi")
+FLAG_COLOURS = {"red": "#e03131", "amber": "#f59f00", "open": "#4dabf7"}
+_FLAG_SIZE = {"red": 11, "amber": 8, "open": 6}
+_STATE_SIZE = {"online": 5, "degraded": 8, "unknown": 8, "offline": 11}
+_DRAW_ORDER = {"open": 0, "amber": 1, "red": 2, "online": 0, "degraded": 1, "unknown": 2, "offline": 3}
+
+
+def complaint_layer(frame: pd.DataFrame, lang: str) -> dict:
+    """Open complaints (columns lat, lon, level, category_id, category_en; WGS 84) as map points,
+    red flags drawn last and largest."""
+    frame = frame.assign(_order=frame["level"].map(_DRAW_ORDER)).sort_values("_order", kind="stable")
+    names = frame[f"category_{lang}"].tolist()
+    levels = [t(f"wall.flag.{level}", lang) for level in frame["level"]]
+    return {"name": t("wall.layer.complaints", lang), "lat": frame["lat"].tolist(), "lon": frame["lon"].tolist(),
+            "text": [f"{n} · {lv}" for n, lv in zip(names, levels)],
+            "color": frame["level"].map(FLAG_COLOURS).tolist(), "size": frame["level"].map(_FLAG_SIZE).tolist()}
+
+
+def device_layer(points: pd.DataFrame, kind: str, lang: str) -> dict:
+    """Devices of one kind (columns id, name, lat, lon, state) coloured by state, offline on top."""
+    points = points.assign(_order=points["state"].map(_DRAW_ORDER)).sort_values("_order", kind="stable")
+    states = [t(f"device.state.{s}", lang) for s in points["state"]]
+    return {"name": t(f"wall.layer.{kind}", lang), "lat": points["lat"].tolist(), "lon": points["lon"].tolist(),
+            "text": [f"{n} · {s}" for n, s in zip(points["name"], states)],
+            "color": points["state"].map(STATE_COLOURS).tolist(), "size": points["state"].map(_STATE_SIZE).tolist()}
+
+
+def _trace(layer: dict, visible: bool) -> dict:
+    return {"type": "scattermap", "mode": "markers", "name": layer["name"], "lat": layer["lat"], "lon": layer["lon"],
+            "text": layer["text"], "marker": {"color": layer["color"], "size": layer["size"], "opacity": 0.9},
+            "hovertemplate": "%{text}<extra></extra>", "visible": visible}
+
+
+def layered_map(layers: list[dict], visible: list[str], *, theme: str, style, center: tuple[float, float],
+                zoom: float, boundaries: dict | None = None, note: str | None = None) -> dict:
+    """The wall map as a plain figure dict: one trace per entry of ``layers`` (in ``LAYERS``
+    order), shown when its key is in ``visible``, over the kecamatan ``boundaries`` (GeoJSON,
+    WGS 84) drawn as lines. ``center`` is (lat, lon)."""
+    outline = [{"sourcetype": "geojson", "source": boundaries, "type": "line", "below": "traces",
+                "color": "#adb5bd" if theme == "dark" else "#495057", "line": {"width": 1.2}, "opacity": 0.7}]
+    layout = {
+        "template": figure_template(theme).to_plotly_json(),
+        "map": {"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom,
+                "layers": outline if boundaries else []},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": "keep-view", "showlegend": False,
+    }
+    if note:
+        layout["annotations"] = [{"text": note, "x": 0.01, "y": 0.01, "xref": "paper", "yref": "paper",
+                                  "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 11},
+                                  "bgcolor": "rgba(128,128,128,0.25)"}]
+    return {"data": [_trace(layer, key in visible) for key, layer in zip(LAYERS, layers)], "layout": layout}
+
+
+def layered_map_patch(layers: list[dict]) -> Patch:
+    """The same traces' points, names and colours, replaced in place (visibility untouched)."""
+    patch = Patch()
+    for index, layer in enumerate(layers):
+        for key in ("lat", "lon", "text", "name"):
+            patch["data"][index][key] = layer[key]
+        patch["data"][index]["marker"]["color"] = layer["color"]
+        patch["data"][index]["marker"]["size"] = layer["size"]
+    return patch
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def _row(main: str, sub: str, figure: str, *, tone: str | None = None, **attributes) -> html.Li:
+    return html.Li([html.Div([html.Div(main, className="wall-row-main"), html.Div(sub, className="wall-row-sub")],
+                             className="wall-row-text"),
+                    html.Div(figure, className=f"wall-row-figure text-{tone}" if tone else "wall-row-figure")],
+                   className="wall-row", **attributes)
+
+
+def red_flag_list(frame: pd.DataFrame, total: int, lang: str) -> html.Ul | html.Div:
+    """The oldest red flags (``queries.complaints.RED_FLAG_COLUMNS``): category, place, agency, how late."""
+    if frame.empty:
+        return html.Div(t("complaints.red_list.none", lang), className="wall-empty")
+    rows = [
+        _row(row[f"name_{lang}"], " · ".join(v for v in (row["kecamatan"], row["agency"]) if isinstance(v, str)),
+             t("wall.late_by", lang, duration=formatting.duration(row["overdue_seconds"], lang)), tone="danger",
+             **{"data-complaint": row["external_id"]})
+        for _, row in frame.iterrows()
+    ]
+    return html.Ul(rows, className="wall-list", **{"data-total": total})
+
+
+def down_device_list(frames: dict[str, pd.DataFrame], now: datetime, lang: str) -> html.Ul | html.Div:
+    """Cameras and access points down (``queries.devices.DOWN_COLUMNS`` per kind), longest first."""
+    parts = [frame.assign(kind=kind) for kind, frame in frames.items() if not frame.empty]
+    if not parts:
+        return html.Div(t("wall.no_devices_down", lang), className="wall-empty")
+    frame = pd.concat(parts, ignore_index=True)
+    frame["since"] = pd.to_datetime(frame["state_since"], utc=True)
+    frame = frame.sort_values(["state", "since"], ascending=[False, True], na_position="first", kind="stable")
+    rows = []
+    for _, row in frame.iterrows():
+        since = row["since"]
+        figure = formatting.duration((now - since.to_pydatetime()).total_seconds(), lang) if pd.notna(since) else "–"
+        sub = " · ".join(v for v in (t(f"wall.kind.{row['kind']}", lang), t(f"device.state.{row['state']}", lang),
+                                     row["kecamatan"]) if isinstance(v, str))
+        rows.append(_row(row["name"], sub, figure, tone="danger" if row["state"] == "offline" else "warning",
+                         **{"data-device": str(row["id"])}))
+    return html.Ul(rows, className="wall-list")
+
+
+def off_target_list(frame: pd.DataFrame, lang: str) -> html.Ul | html.Div:
+    """KPIs whose latest value misses its target (``queries.kpis.LATEST_COLUMNS``), furthest first."""
+    off = frame[~frame["on_target"].astype(bool)]
+    if off.empty:
+        return html.Div(t("wall.all_on_target", lang), className="wall-empty")
+    gap = (off["value"] - off["target"]).abs() / off["target"].abs().where(off["target"] != 0, 1)
+    rows = [
+        _row(row[f"name_{lang}"], row["agency"] if isinstance(row["agency"], str) else "",
+             t("wall.value_vs_target", lang, value=formatting.number(row["value"], lang, 1),
+               target=formatting.number(row["target"], lang, 1), unit=row["unit"] or ""), tone="danger",
+             **{"data-kpi-code": row["code"]})
+        for _, row in off.assign(_gap=gap).sort_values("_gap", ascending=False).iterrows()
+    ]
+    return html.Ul(rows, className="wall-list")

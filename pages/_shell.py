@@ -1,0 +1,76 @@
+"""Callbacks of the app shell (around every page): the clock, the theme, the freshness strip
+and kiosk mode. Registered on the app by ``register`` (not a page: the name starts with _)."""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import dash
+from dash import ClientsideFunction, Input, Output, State
+from sqlalchemy.exc import SQLAlchemyError
+
+from components.freshness import freshness_strip, source_problems, strip_error
+from components.i18n import t
+from components.kiosk import is_kiosk, parse_kiosk
+from components.layout import IDS
+from data_sources.queries import complaints, sources
+from pages import _shared as ctx
+
+
+def page_paths() -> dict[str, str]:
+    """Page slug (its module's name) -> path, for every registered page."""
+    return {p["module"].rsplit(".", 1)[-1]: p["relative_path"] for p in dash.page_registry.values()}
+
+
+def update_strip(_n):
+    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now()
+    try:
+        status = sources.source_status(profile.code)
+    except SQLAlchemyError as exc:
+        return strip_error(type(exc).__name__, lang)
+    return freshness_strip(source_problems(status, now), now, lang=lang, tz=profile.timezone,
+                           tz_label=profile.timezone_label)
+
+
+def read_kiosk_config(search):
+    """The kiosk configuration from a kiosk URL; a URL without ``kiosk`` leaves the current one."""
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    if not is_kiosk(params):
+        raise dash.exceptions.PreventUpdate
+    settings, lang = ctx.current_settings(), ctx.language()
+    config = parse_kiosk(params, page_paths(), default_seconds=settings.kiosk_seconds,
+                         reload_hours=settings.kiosk_reload_hours)
+    notice = [t(key, lang, value=value) for key, value in config["problems"]]
+    return config, " · ".join(notice) or None
+
+
+def watch_red_flags(_n, previous):
+    """Bump ``seq`` when a new red flag appears (see ``complaints.red_flag_signature``)."""
+    try:
+        current = complaints.red_flag_signature(ctx.current_profile().code, ctx.now())
+    except SQLAlchemyError:
+        raise dash.exceptions.PreventUpdate  # keep the last known state; the tiles say what failed
+    seq = (previous or {}).get("seq", 0)
+    if previous and ((current["newest"] or "") > (previous.get("newest") or "") or current["count"] > previous["count"]):
+        seq += 1
+    return current | {"seq": seq}
+
+
+def register(app: dash.Dash) -> None:
+    app.clientside_callback(ClientsideFunction(namespace="liveroom", function_name="clock"),
+                            Output(IDS["clock"], "children"), Input(IDS["clock_tick"], "n_intervals"),
+                            Input(IDS["clock_config"], "data"))
+    app.clientside_callback(ClientsideFunction(namespace="liveroom", function_name="applyTheme"),
+                            Output(IDS["theme_store"], "modified_timestamp"), Input(IDS["theme_store"], "data"))
+    app.callback(Output(IDS["strip"], "children"), Input(IDS["strip_tick"], "n_intervals"))(update_strip)
+    app.callback(Output(IDS["kiosk_config"], "data"), Output(IDS["kiosk_notice"], "children"),
+                 Input(IDS["kiosk_location"], "search"))(read_kiosk_config)
+    app.clientside_callback(ClientsideFunction(namespace="kiosk", function_name="apply"),
+                            Output(IDS["kiosk_tick"], "disabled"), Output(IDS["kiosk_watch"], "disabled"),
+                            Input(IDS["kiosk_config"], "data"))
+    app.clientside_callback(ClientsideFunction(namespace="kiosk", function_name="step"),
+                            Output(IDS["kiosk_location"], "href"), Output(IDS["kiosk_state"], "data"),
+                            Input(IDS["kiosk_tick"], "n_intervals"), Input(IDS["kiosk_alert"], "data"),
+                            State(IDS["kiosk_config"], "data"), State(IDS["kiosk_state"], "data"),
+                            State(IDS["kiosk_location"], "pathname"))
+    app.callback(Output(IDS["kiosk_alert"], "data"), Input(IDS["kiosk_watch"], "n_intervals"),
+                 State(IDS["kiosk_alert"], "data"))(watch_red_flags)
