@@ -1,0 +1,165 @@
+"""Figures of the briefing (/briefing and its PDF/PNG exports): a period against the previous
+one of the same length (see ``briefing_period``). SQL aggregates only, small results.
+
+Definitions (the page and the PDF print them too):
+
+- **received**: complaints whose ``received_at`` falls in the period.
+- **red flags raised** ("late"): rows of ``complaint_flags`` with level ``red`` whose
+  ``flagged_at`` (the response deadline that passed unanswered) falls in the period, whenever
+  the complaint was received. One complaint can be late twice if it was reopened and missed
+  its new deadline too (each cycle is a flag).
+- **answered on time**: of the complaints received in the period whose response can be
+  judged now (answered, or unanswered past the deadline), the share answered by the deadline;
+  the same rule as /complaints (``queries.complaints``, reused here).
+- **uptime** per device kind: up seconds over known seconds in the daily group roll-ups
+  (``device_uptime_group_daily``) of the period's local days; maintenance and unknown time
+  excluded. Roll-ups are daily, so a period that runs up to now includes today's roll-up so
+  far while its comparison period has whole days (a share, so this barely biases it).
+- **KPIs off target**: each KPI's newest monthly value against its target, and the value
+  before it (``queries.kpis.latest``); KPIs are monthly, so they do not follow the period.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select
+
+from data_sources.db import database
+from data_sources.frames import to_frame
+from data_sources.models import Agency, Complaint, ComplaintFlag, Device, DeviceUptimeGroupDaily
+from data_sources.queries import complaints, kpis
+from data_sources.queries.briefing_period import BriefingPeriod
+from data_sources.queries.filters import ComplaintFilter
+from data_sources.runtime import cache
+from data_sources.sqlfuncs import local_date
+
+KINDS = ("cctv", "wifi")
+COMPLAINT_FIGURES = ["received", "answered", "answered_on_time", "judged", "share_on_time", "median_response_seconds",
+                     "red_raised"]
+AGENCY_COLUMNS = ["code", "name", "received", "received_previous", "late", "late_previous", "share_on_time",
+                  "share_on_time_previous", "median_response_hours"]
+UPTIME_COLUMNS = ["kind", "devices", "target", "uptime", "uptime_previous"]
+
+
+def _filters(city_code: str, period: BriefingPeriod) -> tuple[ComplaintFilter, ComplaintFilter]:
+    """The period and its comparison period as complaint filters (whole city, no other filter)."""
+    current = ComplaintFilter(city_code=city_code, period="custom", start=period.start, end=period.end,
+                              first_day=period.first_day, last_day=period.last_day)
+    previous = ComplaintFilter(city_code=city_code, period="custom", start=period.previous_start,
+                               end=period.previous_end, first_day=period.previous_first_day,
+                               last_day=period.previous_last_day)
+    return current, previous
+
+
+def _red_raised(conn, city_code: str, period: BriefingPeriod) -> pd.DataFrame:
+    """Red flags raised per agency id (None: complaints without agency). Columns: agency_id, late, late_previous."""
+    flagged = ComplaintFlag.flagged_at
+    in_current = and_(flagged >= period.start, flagged < period.end)
+    in_previous = and_(flagged >= period.previous_start, flagged < period.previous_end)
+    stmt = (select(Complaint.agency_id, func.count().filter(in_current), func.count().filter(in_previous))
+            .select_from(ComplaintFlag).join(Complaint, Complaint.id == ComplaintFlag.complaint_id)
+            .where(Complaint.city_code == city_code, ComplaintFlag.level == "red", or_(in_current, in_previous))
+            .group_by(Complaint.agency_id))
+    return to_frame(conn.execute(stmt), columns=["agency_id", "late", "late_previous"])
+
+
+def _period_figures(flt: ComplaintFilter, now: datetime, red_raised: int) -> dict:
+    day_start = flt.start  # the summary's "today" figure is not used here
+    figures = complaints.summary(flt, now, day_start)
+    return {k: figures[k] for k in COMPLAINT_FIGURES[:-1]} | {"red_raised": int(red_raised)}
+
+
+@cache.memoize()
+def complaint_comparison(city_code: str, period: BriefingPeriod, now: datetime) -> dict[str, dict]:
+    """{"current": figures, "previous": figures}; figures: ``COMPLAINT_FIGURES`` (shares as
+    fractions or None, median in seconds or None)."""
+    current, previous = _filters(city_code, period)
+    with database.engine.connect() as conn:
+        late = _red_raised(conn, city_code, period)
+    return {"current": _period_figures(current, now, late["late"].sum()),
+            "previous": _period_figures(previous, now, late["late_previous"].sum())}
+
+
+@cache.memoize()
+def agency_comparison(city_code: str, period: BriefingPeriod, now: datetime) -> pd.DataFrame:
+    """One row per agency with complaints or red flags in either period. Columns: ``AGENCY_COLUMNS``;
+    most late first, then most received."""
+    current, previous = _filters(city_code, period)
+    with database.engine.connect() as conn:
+        late = _red_raised(conn, city_code, period).dropna(subset=["agency_id"]).astype({"agency_id": int})
+        names = to_frame(conn.execute(select(Agency.id, Agency.code, Agency.name).where(Agency.city_code == city_code)),
+                         columns=["agency_id", "code", "name"])
+    now_rows = complaints.by_agency(current, now).set_index("code")
+    before = complaints.by_agency(previous, now, with_medians=False).set_index("code")
+    frame = names.merge(late, on="agency_id", how="left").set_index("code")
+    frame["received"] = now_rows["received"]
+    frame["received_previous"] = before["received"]
+    frame["share_on_time"] = now_rows["share_on_time"]
+    frame["share_on_time_previous"] = before["share_on_time"]
+    frame["median_response_hours"] = now_rows["median_response_hours"]
+    counts = ["received", "received_previous", "late", "late_previous"]
+    frame[counts] = frame[counts].fillna(0).astype(int)
+    frame = frame[frame[counts].sum(axis=1) > 0].reset_index()
+    frame = frame.sort_values(["late", "received", "code"], ascending=[False, False, True], ignore_index=True)
+    return frame[AGENCY_COLUMNS]
+
+
+@cache.memoize()
+def received_per_day(city_code: str, period: BriefingPeriod, tz: str) -> pd.DataFrame:
+    """Complaints received per local day of both periods. Columns: day (date), count; days
+    without complaints are absent."""
+    received = Complaint.received_at
+    day = local_date(received, tz)
+    stmt = (select(day.label("day"), func.count())
+            .where(Complaint.city_code == city_code,
+                   or_(and_(received >= period.start, received < period.end),
+                       and_(received >= period.previous_start, received < period.previous_end)))
+            .group_by(day).order_by(day))
+    with database.engine.connect() as conn:
+        frame = to_frame(conn.execute(stmt), columns=["day", "count"])
+    frame["day"] = [date.fromisoformat(str(d)[:10]) for d in frame["day"]]
+    return frame
+
+
+@cache.memoize()
+def uptime_comparison(city_code: str, period: BriefingPeriod) -> pd.DataFrame:
+    """Uptime per device kind in both periods, from the daily group roll-ups. Columns:
+    ``UPTIME_COLUMNS`` (devices: active now; target and uptime as fractions, None when unknown);
+    one row per kind in ``KINDS``."""
+    gd = DeviceUptimeGroupDaily
+    in_current = and_(gd.day >= period.first_day, gd.day <= period.last_day)
+    in_previous = and_(gd.day >= period.previous_first_day, gd.day <= period.previous_last_day)
+    uptime = (select(gd.kind, func.sum(gd.up_seconds).filter(in_current), func.sum(gd.known_seconds).filter(in_current),
+                     func.sum(gd.up_seconds).filter(in_previous), func.sum(gd.known_seconds).filter(in_previous))
+              .where(gd.city_code == city_code, gd.day >= period.previous_first_day, gd.day <= period.last_day)
+              .group_by(gd.kind))
+    fleet = (select(Device.kind, func.count(), func.avg(Device.uptime_target))
+             .where(Device.city_code == city_code, Device.active.is_(True)).group_by(Device.kind))
+    with database.engine.connect() as conn:
+        sums = {row[0]: row[1:] for row in conn.execute(uptime)}
+        devices = {row[0]: row[1:] for row in conn.execute(fleet)}
+    rows = []
+    for kind in KINDS:
+        up, known, up_before, known_before = sums.get(kind, (None, None, None, None))
+        count, target = devices.get(kind, (0, None))
+        rows.append((kind, int(count), None if target is None else float(target) / 100,
+                     float(up or 0) / float(known) if known else None,
+                     float(up_before or 0) / float(known_before) if known_before else None))
+    return pd.DataFrame(rows, columns=UPTIME_COLUMNS)
+
+
+def kpi_status(city_code: str) -> dict:
+    """KPIs against target: total, off_target (newest values), previous_total and
+    previous_off_target (each KPI's value before its newest), month (newest period_start or
+    None) and ``off``: the frame of the KPIs off target (``kpis.LATEST_COLUMNS``), worst first."""
+    frame = kpis.latest(city_code)  # memoized there
+    before = frame.dropna(subset=["previous_value"])
+    previous_on = [kpis.on_target(v, t, d) for v, t, d in zip(before["previous_value"], before["target"],
+                                                               before["direction"])]
+    off = frame[~frame["on_target"].astype(bool)].copy()
+    gap = (off["value"] - off["target"]).abs() / off["target"].abs().where(off["target"] != 0)
+    off = off.assign(gap=gap).sort_values(["gap", "code"], ascending=[False, True]).drop(columns="gap")
+    return {"total": len(frame), "off_target": len(off), "previous_total": len(before),
+            "previous_off_target": int(len(previous_on) - sum(previous_on)),
+            "month": frame["period_start"].max() if len(frame) else None, "off": off.reset_index(drop=True)}
