@@ -46,7 +46,8 @@ def _chart_card(name: str, lang: str) -> dbc.Card:
                   className="btn btn-outline-secondary btn-sm float-end briefing-download")
     return _card([content.chart_title(name, lang), link],
                  [html.Div(id={"type": CHART_MESSAGE_ID, "index": name}),
-                  dcc.Graph(id={"type": CHART_ID, "index": name}, className="chart-graph", config=GRAPH_CONFIG)])
+                  dcc.Graph(id={"type": CHART_ID, "index": name}, className="chart-graph", config=GRAPH_CONFIG,
+                            style={"height": "380px", "minHeight": 0})])
 
 
 def _controls(p: BriefingPeriod, lang: str) -> html.Div:
@@ -109,9 +110,11 @@ def _period(params) -> BriefingPeriod:
     return content.period(params or {})
 
 
-def _table(header: list[str], rows: list[list[str]], table_id: str) -> dbc.Table:
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in header])),
-                      html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])],
+def _table(header: list[str], rows: list[list[str]], table_id: str, numbers_from: int = 1) -> dbc.Table:
+    """A small table; columns from ``numbers_from`` on hold numbers and are right-aligned."""
+    align = lambda i: "text-end" if i >= numbers_from else None  # noqa: E731
+    return dbc.Table([html.Thead(html.Tr([html.Th(h, className=align(i)) for i, h in enumerate(header)])),
+                      html.Tbody([html.Tr([html.Td(v, className=align(i)) for i, v in enumerate(row)]) for row in rows])],
                      size="sm", striped=True, hover=True, responsive=True, className="briefing-table mb-0",
                      id=table_id)
 
@@ -212,7 +215,7 @@ def update_kpis(params):
                     detail=t("tile.of_total", lang, total=formatting.number(status["total"], lang)),
                     emphasis="danger" if status["off_target"] else "success")
     header, rows = section["table"]
-    table = (_table(header, rows, f"{PAGE}-kpi-grid") if rows else
+    table = (_table(header, rows, f"{PAGE}-kpi-grid", numbers_from=2) if rows else
              html.P(t("briefing.kpi_table.none", lang), className="mb-0"))
     return _sentences(section["sentences"], "kpis"), tile, table
 

@@ -1,0 +1,235 @@
+"""The briefing's pure parts: the period from the URL, the generated sentences, the charts and
+the PDF builder (opened again with pypdf)."""
+import io
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+from PIL import Image as PilImage
+from pypdf import PdfReader
+
+from components import briefing as words
+from components import briefing_charts as charts
+from components import briefing_pdf as pdf
+from data_sources.queries.briefing_period import parse_period
+from tests.conftest import FIXED_NOW
+
+TZ = "Asia/Jakarta"
+
+
+# --- the period -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params, key, first, last, problems", [
+    ({}, "7d", date(2026, 11, 17), date(2026, 11, 23), []),
+    ({"period": "30d"}, "30d", date(2026, 10, 25), date(2026, 11, 23), []),
+    ({"start": "2026-11-01", "end": "2026-11-14"}, "custom", date(2026, 11, 1), date(2026, 11, 14), []),
+    ({"period": "custom", "start": "2026-11-01", "end": "2026-11-14"}, "custom", date(2026, 11, 1), date(2026, 11, 14), []),
+    ({"period": ["7d", "30d"]}, "30d", date(2026, 10, 25), date(2026, 11, 23), []),  # repeated: the last wins
+    ({"period": "year"}, "7d", date(2026, 11, 17), date(2026, 11, 23), ["briefing.problem.period"]),
+    ({"period": "year", "start": "2026-11-20"}, "custom", date(2026, 11, 20), date(2026, 11, 23),
+     ["briefing.problem.period"]),  # the valid start is kept
+    ({"start": "2026-11-01", "end": "soon"}, "custom", date(2026, 11, 1), date(2026, 11, 23), ["briefing.problem.date"]),
+    ({"start": "nope", "end": "2026-11-10"}, "custom", date(2026, 11, 4), date(2026, 11, 10), ["briefing.problem.date"]),
+    ({"start": "2026-11-12", "end": "2026-11-10"}, "custom", date(2026, 11, 10), date(2026, 11, 12),
+     ["briefing.problem.swapped"]),
+    ({"start": "2026-11-20", "end": "2026-12-31"}, "custom", date(2026, 11, 20), date(2026, 11, 23),
+     ["briefing.problem.future"]),
+    ({"start": "2026-12-01"}, "7d", date(2026, 11, 17), date(2026, 11, 23), ["briefing.problem.future"]),
+    ({"period": "custom"}, "7d", date(2026, 11, 17), date(2026, 11, 23), ["briefing.problem.no_dates"]),
+    ({"period": "30d", "start": "2026-11-01"}, "30d", date(2026, 10, 25), date(2026, 11, 23),
+     ["briefing.problem.dates_ignored"]),
+    ({"start": "2020-01-01", "end": "2026-11-01"}, "custom", date(2025, 11, 1), date(2026, 11, 1),
+     ["briefing.problem.too_long"]),
+])
+def test_period_from_the_url(params, key, first, last, problems):
+    p = parse_period(params, FIXED_NOW, TZ)
+    assert (p.key, p.first_day, p.last_day) == (key, first, last)
+    assert [k for k, _ in p.problems] == problems
+    again = parse_period(p.query_params(), FIXED_NOW, TZ)  # the canonical query gives the same period
+    assert again == p and not again.problems
+    assert p.previous_last_day == p.first_day - pd.Timedelta(days=1).to_pytimedelta()
+    assert (p.previous_last_day - p.previous_first_day).days == (p.last_day - p.first_day).days
+
+
+def test_period_bounds_are_local_midnights_in_utc():
+    p = parse_period({"start": "2026-11-01", "end": "2026-11-14"}, FIXED_NOW, TZ)
+    assert p.start == datetime(2026, 10, 31, 17, tzinfo=timezone.utc)  # 1 Nov 00.00 WIB
+    assert p.end == datetime(2026, 11, 14, 17, tzinfo=timezone.utc)
+    assert p.previous_start == datetime(2026, 10, 17, 17, tzinfo=timezone.utc)
+    assert p.query_string() == "?start=2026-11-01&end=2026-11-14"
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("current, previous, lang, expected", [
+    (112, 100, "id", "Aduan naik 12% dibanding minggu lalu: 112 aduan, sebelumnya 100."),
+    (88, 100, "id", "Aduan turun 12% dibanding minggu lalu: 88 aduan, sebelumnya 100."),
+    (1250, 1000, "en", "Complaints rose 25% compared with last week: 1,250, against 1,000."),
+    (2500, 1000, "id", "Aduan naik 150% dibanding minggu lalu: 2.500 aduan, sebelumnya 1.000."),
+    (100, 100, "id", "Jumlah aduan sama dengan minggu lalu: 100 aduan."),
+    (1001, 1000, "id", "Aduan naik kurang dari 1% dibanding minggu lalu: 1.001 aduan, sebelumnya 1.000."),
+    (45, 0, "id", "Ada 45 aduan, sedangkan minggu lalu tidak ada aduan, jadi kenaikannya tidak dapat dinyatakan "
+                  "dalam persen."),
+    (45, 0, "en", "45 complaints, while last week had none, so the rise cannot be given as a percentage."),
+    (0, 0, "id", "Tidak ada aduan, sama seperti minggu lalu."),
+    (0, 20, "id", "Aduan turun 100% dibanding minggu lalu: 0 aduan, sebelumnya 20."),
+])
+def test_complaint_count_sentence(current, previous, lang, expected):
+    compare = words.compare_label("7d", lang)
+    assert words.count_sentence("complaints", current, previous, compare, lang) == expected
+
+
+def test_red_flag_sentences_and_comparison_labels():
+    assert words.compare_label("30d", "id") == "30 hari sebelumnya"
+    assert words.compare_label("custom", "en") == "the previous period"
+    text = words.count_sentence("red", 30, 40, words.compare_label("30d", "id"), "id")
+    assert text.startswith("Bendera merah") and "turun 25% dibanding 30 hari sebelumnya" in text
+    assert words.count_sentence("red", 3, 0, "last week", "en").startswith("3 red flags were raised, while last week had none")
+
+
+def test_late_sentences_name_the_slowest_agency():
+    agencies = pd.DataFrame({"name": ["Dinas PUPR", "Dinas Sosial", "BPBD"], "late": [14, 3, 0],
+                             "late_previous": [9, 5, 2]})
+    got = words.late_sentences(agencies, "minggu lalu", "id")
+    assert got == ["Dinas PUPR memiliki 14 aduan terlambat (minggu lalu: 9).",
+                   "Seluruhnya 17 aduan terlambat di 2 OPD."]
+    none = agencies.assign(late=0)
+    assert words.late_sentences(none, "last week", "en") == ["No complaint went past its response deadline in this period."]
+    before = agencies.copy()
+    words.late_sentences(agencies, "minggu lalu", "id")
+    pd.testing.assert_frame_equal(agencies, before)  # the input is not changed
+
+
+def test_complaint_sentences_in_order():
+    figures = {"current": {"received": 451, "red_raised": 134, "share_on_time": 0.646},
+               "previous": {"received": 425, "red_raised": 141, "share_on_time": 0.651}}
+    agencies = pd.DataFrame({"name": ["Dinas Lingkungan Hidup"], "late": [38], "late_previous": [23]})
+    got = words.complaint_sentences(figures, agencies, "minggu lalu", "id")
+    assert got[0] == "Aduan naik 6% dibanding minggu lalu: 451 aduan, sebelumnya 425."
+    assert got[1].startswith("Bendera merah (lewat tenggat tanpa tanggapan) turun 5%")
+    assert got[2] == "64,6% aduan yang sudah dapat dinilai ditanggapi tepat waktu (minggu lalu: 65,1%)."
+    assert got[3] == "Dinas Lingkungan Hidup memiliki 38 aduan terlambat (minggu lalu: 23)."
+    nothing_judged = {side: dict(figures[side], share_on_time=None) for side in figures}
+    assert "Belum ada aduan" in words.complaint_sentences(nothing_judged, agencies, "minggu lalu", "id")[2]
+
+
+@pytest.mark.parametrize("uptime, previous, target, lang, expected", [
+    (0.978, 0.984, 0.98, "id", "Uptime CCTV 97,8% (minggu lalu: 98,4%), di bawah target 98,0%."),
+    (0.99, None, 0.98, "id", "Uptime CCTV 99,0% (minggu lalu: belum ada data), memenuhi target 98,0%."),
+    (0.99, 0.97, None, "en", "Uptime for CCTV: 99.0% (last week: 97.0%)."),
+    (None, 0.97, 0.98, "id", "Belum ada data uptime CCTV untuk periode ini."),
+    (float("nan"), 0.97, 0.98, "en", "No CCTV uptime data for this period yet."),
+])
+def test_uptime_sentence(uptime, previous, target, lang, expected):
+    assert words.uptime_sentence("cctv", uptime, previous, target, words.compare_label("7d", lang), lang) == expected
+
+
+def test_kpi_sentence():
+    base = {"total": 12, "off_target": 3, "previous_total": 12, "previous_off_target": 4, "month": date(2026, 10, 1)}
+    assert words.kpi_sentence(base, "id") == "3 dari 12 KPI layanan di bawah target pada Oktober 2026 (bulan sebelumnya 4)."
+    assert words.kpi_sentence(base, "en") == ("3 of 12 service KPIs are off target in October 2026 "
+                                              "(the month before: 4).")
+    assert words.kpi_sentence(dict(base, off_target=0), "id") == "Semua 12 KPI layanan memenuhi target pada Oktober 2026."
+    assert words.kpi_sentence(dict(base, previous_total=0), "id").endswith("pada Oktober 2026.")
+    assert words.kpi_sentence(dict(base, total=0), "id") == "Belum ada nilai KPI layanan."
+
+
+def test_tables_are_formatted_text():
+    agencies = pd.DataFrame({"code": ["DPUPR"], "name": ["Dinas PUPR"], "received": [1234], "received_previous": [1000],
+                             "late": [14], "late_previous": [9], "share_on_time": [0.875],
+                             "share_on_time_previous": [0.9], "median_response_hours": [None]})
+    header, rows = words.agency_table(agencies, "id")
+    assert header[0] == "OPD" and rows == [["Dinas PUPR", "1.234", "1.000", "14", "9", "87,5%", "–"]]
+    uptime = pd.DataFrame({"kind": ["cctv", "wifi"], "devices": [40, 30], "target": [0.98, 0.97],
+                           "uptime": [0.9861, None], "uptime_previous": [None, 0.99]})
+    header, rows = words.uptime_table(uptime, "en")
+    assert rows == [["CCTV", "40", "98.6%", "–", "98.0%"], ["public WiFi", "30", "–", "99.0%", "97.0%"]]
+    assert words.range_label(date(2026, 11, 17), date(2026, 11, 23), "id") == "17 Nov 2026 s.d. 23 Nov 2026"
+    assert words.range_label(date(2026, 8, 17), date(2026, 8, 17), "id") == "17 Agu 2026"
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def test_complaints_per_day_puts_the_previous_period_beside_the_current():
+    days = pd.DataFrame({"day": [date(2026, 11, 10), date(2026, 11, 12), date(2026, 11, 17), date(2026, 11, 23)],
+                         "count": [5, 7, 11, 13]})
+    before = days.copy()
+    figure = charts.complaints_per_day(days, date(2026, 11, 17), 7, date(2026, 11, 10), day_labels=list("abcdefg"),
+                                       current_name="now", previous_name="before", value_label="n", x_title="day",
+                                       theme="light", empty_text="none")
+    bars, line = figure.data
+    assert list(bars.y) == [11, 0, 0, 0, 0, 0, 13] and list(line.y) == [5, 0, 7, 0, 0, 0, 0]
+    assert list(line.customdata)[:3] == ["2026-11-10", "2026-11-11", "2026-11-12"]
+    pd.testing.assert_frame_equal(days, before)
+    empty = charts.complaints_per_day(days.iloc[0:0], date(2026, 11, 17), 7, date(2026, 11, 10),
+                                      day_labels=list("abcdefg"), current_name="now", previous_name="before",
+                                      value_label="n", x_title="day", theme="dark", empty_text="none")
+    assert empty.layout.annotations[0].text == "none"
+
+
+def test_late_and_uptime_charts():
+    agencies = pd.DataFrame({"name": ["A", "B", "C"], "late": [1, 9, 0], "late_previous": [2, 3, 0]})
+    figure = charts.late_by_agency(agencies, current_name="now", previous_name="before", value_label="late",
+                                   theme="light", empty_text="none")
+    assert list(figure.data[0].y) == ["B", "A"] and list(figure.data[0].x) == [9, 1]  # C had none: left out
+    uptime = pd.DataFrame({"kind": ["cctv", "wifi"], "uptime": [0.9861, None], "uptime_previous": [0.97, 0.99],
+                           "target": [0.98, 0.97]})
+    figure = charts.uptime_by_kind(uptime, kind_labels={"cctv": "CCTV", "wifi": "WiFi"}, current_name="now",
+                                   previous_name="before", target_name="target", value_label="%", theme="light",
+                                   empty_text="none")
+    assert list(figure.data[0].y) == [98.61, None] and list(figure.data[2].y) == [98.0, 97.0]
+    exported = charts.for_export(figure, "Uptime", 1000, 420)
+    assert exported.layout.title.text == "Uptime" and exported.layout.paper_bgcolor == "white"
+    assert figure.layout.title.text is None  # for_export works on a copy
+
+
+# --- the PDF builder --------------------------------------------------------------------------
+
+
+def _png(width: int, height: int) -> bytes:
+    image = PilImage.new("RGBA", (width, height), (255, 255, 255, 255))
+    for x in range(width // 4, width // 2):
+        for y in range(height // 3, height):
+            image.putpixel((x, y), (28, 126, 214, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _document(**changes) -> pdf.BriefingDocument:
+    values = dict(
+        title="Briefing Pimpinan Kota Contoh", city="Kota Contoh",
+        lines=["Periode: 17 Nov 2026 s.d. 23 Nov 2026", "Dibuat 23 Nov 2026 14.30 WIB"],
+        key_points_title="Pokok-pokok", key_points=["Aduan naik 12% dibanding minggu lalu – “uji” ✓"] * 30,
+        sections=[pdf.Section("Aduan warga", tables=[pdf.Table("Respons OPD", ["OPD", "Aduan"],
+                                                               [["Dinas PUPR", "1.234"]] * 40)]),
+                  pdf.Section("Perangkat", error="Data tidak dapat dimuat: OperationalError")],
+        images_title="Grafik", images=[pdf.Image("Aduan per hari", _png(1000, 440)), pdf.Image("Uptime", None, "gagal")],
+        notes="Catatan.", footer="Kota Contoh · 17 Nov 2026", page_label="Halaman {page} dari {pages}",
+        created=datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc))
+    values.update(changes)
+    return pdf.BriefingDocument(**values)
+
+
+def test_pdf_builder_pages_metadata_text_and_images():
+    reader = PdfReader(io.BytesIO(pdf.build_pdf(_document())))
+    pages = len(reader.pages)
+    assert pages >= 2
+    assert reader.metadata.title == "Briefing Pimpinan Kota Contoh"
+    text = [page.extract_text() for page in reader.pages]
+    assert "Briefing Pimpinan Kota Contoh" in text[0] and "17 Nov 2026 s.d. 23 Nov 2026" in text[0]
+    for number, page_text in enumerate(text, start=1):
+        assert f"Halaman {number} dari {pages}" in page_text
+    everything = "\n".join(text)
+    assert "Aduan naik 12% dibanding minggu lalu – “uji” ?" in everything  # a character the font lacks becomes '?'
+    assert "Data tidak dapat dimuat: OperationalError" in everything and "gagal" in everything
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 1 and images[0].image.size == (1000, 440)
+
+
+def test_safe_text_keeps_indonesian_and_replaces_the_rest():
+    assert pdf.safe_text("Rp 1.234,5 – “ok” · é") == "Rp 1.234,5 – “ok” · é"
+    assert pdf.safe_text("Ω ✓ 你好") == "? ? ??"
