@@ -39,9 +39,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
     // Keep the address bar in step with a page's filters without reloading or re-rendering the
     // page: replaceState is invisible to Dash's router, so a pasted link opens the same view.
+    // Kiosk parameters (see components/kiosk.py) stay in the URL, so a reload resumes the wall.
     replaceQuery: function (query) {
       if (typeof query !== "string") { return window.dash_clientside.no_update; }
-      const url = window.location.pathname + query + window.location.hash;
+      const current = new URLSearchParams(window.location.search);
+      const merged = new URLSearchParams(query);
+      ["kiosk", "rotate", "seconds", "reload"].forEach((name) => {
+        if (current.has(name) && !merged.has(name)) { merged.set(name, current.get(name)); }
+      });
+      const search = merged.toString() ? "?" + merged.toString().replace(/%2C/g, ",") : "";
+      const url = window.location.pathname + search + window.location.hash;
       if (url !== window.location.pathname + window.location.search + window.location.hash) {
         window.history.replaceState(window.history.state, "", url);
       }

@@ -23,6 +23,19 @@ for (const f of fills) { seen[JSON.stringify(f.properties.ct)] = f.properties.fc
 return seen;
 """
 
+RENDERED_POINTS_JS = """
+const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
+const seen = {};
+for (const f of map.queryRenderedFeatures()) {
+  if (f.layer.type === 'circle') { seen[f.layer.id] = (seen[f.layer.id] || 0) + 1; }
+}
+return seen;
+"""
+BOUNDARY_FEATURES_JS = """
+const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
+return map.queryRenderedFeatures().filter(f => f.layer.type === 'line').length;
+"""
+
 
 def wait_for_map(driver, selector: str, timeout: float = 20) -> None:
     """Wait until the MapLibre map inside ``selector`` reports it has loaded its style and data."""
@@ -32,6 +45,16 @@ def wait_for_map(driver, selector: str, timeout: float = 20) -> None:
 def rendered_polygons(driver, selector: str) -> dict[str, str]:
     """The filled polygons MapLibre actually drew: {centroid: fill colour}, one per region."""
     return driver.execute_script(RENDERED_FILLS_JS, selector)
+
+
+def rendered_points(driver, selector: str) -> dict[str, int]:
+    """Points MapLibre actually drew, counted per circle layer (one layer per visible trace)."""
+    return driver.execute_script(RENDERED_POINTS_JS, selector)
+
+
+def boundary_features(driver, selector: str) -> int:
+    """How many line features (region outlines) MapLibre drew."""
+    return driver.execute_script(BOUNDARY_FEATURES_JS, selector)
 
 
 def element_image(driver, element) -> Image.Image:
@@ -48,6 +71,13 @@ def warm_pixel_share(image: Image.Image) -> float:
     rgb = np.asarray(image.convert("RGB"), dtype=int)
     warm = (rgb[..., 0] > 150) & (rgb[..., 0] - rgb[..., 2] > 60)
     return float(warm.mean())
+
+
+def red_pixel_share(image: Image.Image) -> float:
+    """Share of strongly red pixels (the red-flag colour #e03131 and its antialiased edges)."""
+    rgb = np.asarray(image.convert("RGB"), dtype=int)
+    red = (rgb[..., 0] > 170) & (rgb[..., 1] < 90) & (rgb[..., 2] < 90)
+    return float(red.mean())
 
 
 def set_viewport(driver, width: int, height: int) -> None:

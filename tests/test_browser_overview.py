@@ -6,8 +6,10 @@ import pytest
 
 from app import create_app
 from data_sources import clock
-from tests.browser import (element_image, rendered_polygons, save_screenshot, set_viewport, wait_for_map,
-                           warm_pixel_share)
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser import (boundary_features, element_image, red_pixel_share, rendered_points, save_screenshot,
+                           set_viewport, wait_for_map)
 from tests.conftest import make_city, test_settings
 from tests.sql import scalar
 
@@ -31,36 +33,51 @@ def overview(dash_duo, city_db, shared_geo):
 
 def test_tiles_show_the_database_numbers(overview, city_db):
     dash_duo = overview
-    assert _number(_kpi(dash_duo, "complaints_open")) == scalar(
-        city_db, "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected')")
+    open_sql = "status NOT IN ('resolved', 'rejected')"
+    assert _number(_kpi(dash_duo, "complaints_open")) == scalar(city_db, f"SELECT count(*) FROM complaints WHERE {open_sql}")
     now = clock.bucket(clock.utcnow(), 15)
     day_start = clock.local_day_start(now, "Asia/Jakarta")
     assert _number(_kpi(dash_duo, "complaints_today")) == scalar(
         city_db, "SELECT count(*) FROM complaints WHERE received_at >= :s AND received_at <= :n",
         s=day_start.replace(tzinfo=None), n=now.replace(tzinfo=None))
-    assert _number(_kpi(dash_duo, "complaints_overdue")) == scalar(
-        city_db, """SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected')
-                    AND first_response_at IS NULL AND response_due_at < :n""", n=now.replace(tzinfo=None))
-    assert _number(_kpi(dash_duo, "cameras_online")) == scalar(
-        city_db, "SELECT count(*) FROM devices WHERE kind = 'cctv' AND state IN ('online', 'degraded')")
-    assert _number(_kpi(dash_duo, "access_points_online")) == scalar(
-        city_db, "SELECT count(*) FROM devices WHERE kind = 'wifi' AND state IN ('online', 'degraded')")
+    red = scalar(city_db, f"""SELECT count(*) FROM complaints WHERE {open_sql}
+                              AND first_response_at IS NULL AND response_due_at < :n""", n=now.replace(tzinfo=None))
+    assert red > 0 and _number(_kpi(dash_duo, "red_flags")) == red
+    assert "kpi-alarm" in dash_duo.find_element('[data-kpi-tile="red_flags"] .kpi-tile').get_attribute("class")
+    for kpi, kind in (("cameras_down", "cctv"), ("access_points_down", "wifi")):
+        assert _number(_kpi(dash_duo, kpi)) == scalar(
+            city_db, "SELECT count(*) FROM devices WHERE kind = :k AND active AND state IN ('offline', 'unknown')", k=kind)
+    # the red-flag list says how many there are in all and lists the oldest
+    dash_duo.wait_for_contains_text("#overview-red-flags-count", f"dari {red}", timeout=10)
+    assert len(dash_duo.find_elements("#overview-red-flags [data-complaint]")) == min(red, 12)
     # the fixture city's feeds stopped at a fixed moment: tiles must say their data is stale, not pretend
     tile = dash_duo.find_element('[data-kpi-tile="complaints_open"]')
     assert tile.get_attribute("data-freshness") == "red"
     assert "Data basi sejak 23 Nov 2026 14.30 WIB" in tile.text
+    strip = dash_duo.find_element('#freshness-strip [data-source="complaints"]')
+    assert strip.get_attribute("data-freshness") == "red" and "LAKSA" in strip.text
     assert dash_duo.get_logs() == []
 
 
-def test_map_draws_every_kecamatan_from_the_real_boundaries(overview):
+def test_map_layers_draw_and_switch(overview, city_db):
     dash_duo = overview
     wait_for_map(dash_duo.driver, "#overview-map")
-    polygons = rendered_polygons(dash_duo.driver, "#overview-map")
-    assert len(polygons) == 13  # one drawn polygon per kecamatan
-    assert len(set(polygons.values())) > 3  # coloured by their counts, not one flat colour
+    dash_duo.wait_for_element("#overview-red-flags [data-complaint]", timeout=10)
+    drawn = rendered_points(dash_duo.driver, "#overview-map")
+    expected_points = scalar(city_db, "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected') "
+                                      "AND lat IS NOT NULL")
+    cameras = scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'cctv' AND active AND lat IS NOT NULL")
+    assert sorted(drawn.values()) == sorted([expected_points, cameras,
+                                             scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'wifi' "
+                                                             "AND active AND lat IS NOT NULL")])
+    assert boundary_features(dash_duo.driver, "#overview-map") >= 13  # kecamatan outlines
     image = element_image(dash_duo.driver, dash_duo.find_element("#overview-map"))
-    assert warm_pixel_share(image) > 0.05  # filled polygons; a blank map has none
-    assert "perkiraan" not in dash_duo.find_element("#overview-map").text
+    assert red_pixel_share(image) > 0.002  # red-flag points really drawn
+    # switching the complaints layer off hides its points in place; the devices stay
+    dash_duo.find_element("#overview-layers input[value='complaints']").click()
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: len(rendered_points(d, "#overview-map")) == 2)
+    assert sorted(rendered_points(dash_duo.driver, "#overview-map").values()) == sorted(
+        v for v in drawn.values() if v != expected_points)
     save_screenshot(dash_duo.driver, "overview-light-1920x1080")
     assert dash_duo.get_logs() == []
 
@@ -91,7 +108,7 @@ def test_approximate_areas_are_labelled(dash_duo, tmp_path):
     dash_duo.start_server(create_app(test_settings(url), prepare_database=False))
     dash_duo.wait_for_contains_text("#overview-map", "perkiraan", timeout=20)
     wait_for_map(dash_duo.driver, "#overview-map")
-    assert len(rendered_polygons(dash_duo.driver, "#overview-map")) == 13
+    assert boundary_features(dash_duo.driver, "#overview-map") >= 13
     assert dash_duo.get_logs() == []
 
 
