@@ -109,6 +109,17 @@ class ChartRenderer:
         with self._lock:
             self._stop()
 
+    def kill(self) -> None:
+        """End the browser process without asking it (at interpreter exit, when the thread
+        pools a clean close needs may already be gone)."""
+        process = getattr(self._kaleido, "subprocess", None)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(3)
+            except Exception:  # noqa: BLE001 - then it has to be killed
+                process.kill()
+
 
 _renderers: dict[tuple[int, str | None], ChartRenderer] = {}
 _renderers_lock = threading.Lock()
@@ -124,7 +135,7 @@ def renderer(path: str | None) -> ChartRenderer:
 
 
 @atexit.register
-def _close_all() -> None:
+def _end_all() -> None:
     for (pid, _), item in list(_renderers.items()):
         if pid == os.getpid():
-            item.close()
+            item.kill()

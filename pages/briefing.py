@@ -82,7 +82,7 @@ def layout(**query):
     p = content.period(query)
     return html.Div([
         dcc.Store(id=IDS["params"], data=p.query_params()),
-        dcc.Store(id=IDS["query"], data=p.query_string()),
+        dcc.Store(id=IDS["query"]),
         dcc.Store(id=IDS["query_echo"]),
         dcc.Store(id=IDS["print_echo"]),
         html.Div(_notice(p, lang), id=IDS["notice"]),
@@ -126,15 +126,17 @@ def _sentences(items: list[str], topic: str) -> list:
 # --- the period and the URL ---------------------------------------------------------------------
 
 
-@callback(Output(IDS["params"], "data"), Output(IDS["query"], "data"), Output(IDS["dates"], "style"),
-          Output(IDS["notice"], "children"), Input(IDS["period"], "value"), Input(IDS["dates"], "start_date"),
-          Input(IDS["dates"], "end_date"), prevent_initial_call=True)
+@callback(Output(IDS["params"], "data"), Output(IDS["dates"], "style"),
+          Output(IDS["notice"], "children"), Output(IDS["dates"], "start_date"), Output(IDS["dates"], "end_date"),
+          Input(IDS["period"], "value"), Input(IDS["dates"], "start_date"), Input(IDS["dates"], "end_date"),
+          prevent_initial_call=True)
 def read_period(key, start_date, end_date):
+    """The period from the controls; the date picker follows a chosen 7 or 30 days, so a range starts from them."""
     params = ({"start": (start_date or "")[:10], "end": (end_date or "")[:10]} if key == "custom"
               else {"period": key or ""})
     p = _period(params)
     style = {"display": "block" if key == "custom" else "none"}
-    return p.query_params(), p.query_string(), style, _notice(p, ctx.language())
+    return p.query_params(), style, _notice(p, ctx.language()), p.first_day.isoformat(), p.last_day.isoformat()
 
 
 clientside_callback(ClientsideFunction("liveroom", "replaceQuery"), Output(IDS["query_echo"], "data"),
@@ -144,8 +146,9 @@ clientside_callback(PRINT_JS, Output(IDS["print_echo"], "data"), Input(IDS["prin
 
 
 @callback(Output(IDS["heading"], "children"), Output(IDS["cut_note"], "children"), Output(IDS["pdf"], "href"),
-          Output({"type": PNG_ID, "index": ALL}, "href"), Input(IDS["params"], "data"))
+          Output({"type": PNG_ID, "index": ALL}, "href"), Output(IDS["query"], "data"), Input(IDS["params"], "data"))
 def update_heading_and_links(params):
+    """The heading, the download links and the canonical query for the address bar."""
     lang, profile, p = ctx.language(), ctx.current_profile(), _period(params)
     current, previous = content.ranges(p, lang)
     heading = t("briefing.heading", lang, period=f"{t(f'briefing.period.{p.key}', lang)}: {current}",
@@ -153,7 +156,8 @@ def update_heading_and_links(params):
     cut = (t("briefing.cut_note", lang, time=formatting.local_datetime(p.end, profile.timezone, profile.timezone_label,
                                                                          lang)) if p.cut else None)
     query = "?" + urlencode(p.query_params() | {"lang": lang})
-    return heading, cut, f"/briefing/export.pdf{query}", [f"/briefing/chart/{name}.png{query}" for name in CHARTS]
+    return (heading, cut, f"/briefing/export.pdf{query}", [f"/briefing/chart/{name}.png{query}" for name in CHARTS],
+            p.query_string())
 
 
 # --- sections -----------------------------------------------------------------------------------
