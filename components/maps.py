@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from dash import Patch
 
 from components.theme import SEQUENTIAL, figure_template
 
@@ -58,3 +59,11 @@ def complaint_locations(frame: pd.DataFrame, mode: str, *, theme: str, style, ce
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, uirevision="keep-view", showlegend=False,
     )
     return figure
+
+
+def data_patch(figure: dict) -> Patch:
+    """A Patch that replaces a figure's traces and leaves its layout (map style, view, template)
+    alone: what a refresh sends for a figure the browser already has."""
+    patch = Patch()
+    patch["data"] = figure["data"]
+    return patch

@@ -17,6 +17,7 @@ from components.devices import (device_map, down_columns, down_rows, state_timel
                                 uptime_history)
 from components.grids import grid
 from components.i18n import t
+from components.maps import data_patch
 from components.theme import map_style
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries import devices, sources
@@ -25,7 +26,7 @@ from pages import _shared as ctx
 TILES = ("total", "online", "offline", "unknown", "share_online", "uptime_24h", "uptime_7d", "uptime_30d")
 STATE_BADGES = {"online": "success", "degraded": "warning", "offline": "danger", "unknown": "secondary"}
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
-_NAMES = ("refresh", "tiles", "map", "map_message", "down_grid", "down_count", "by_kecamatan", "by_site_type",
+_NAMES = ("refresh", "tiles", "map", "map_built", "map_message", "down_grid", "down_count", "by_kecamatan", "by_site_type",
           "breakdown_message", "history", "history_message", "selected", "detail", "detail_body")
 
 
@@ -86,6 +87,7 @@ class DevicePage:
         return html.Div([
             dcc.Interval(id=ids["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
             dcc.Store(id=ids["selected"], data={"id": selected, "clicks": 0}),
+            dcc.Store(id=ids["map_built"]),  # set once the map exists: refreshes then patch its points
             html.Div(id=ids["tiles"], className="tile-row"),
             dbc.Row([
                 dbc.Col(_card(t("device.map.title", lang),
@@ -129,16 +131,17 @@ class DevicePage:
                 for k in TILES
             ], className="g-2")
 
-        @callback(Output(ids["map"], "figure"), Output(ids["map_message"], "children"),
-                  Input(ids["refresh"], "n_intervals"))
-        def update_map(_n):
+        @callback(Output(ids["map"], "figure"), Output(ids["map_message"], "children"), Output(ids["map_built"], "data"),
+                  Input(ids["refresh"], "n_intervals"), State(ids["map_built"], "data"))
+        def update_map(_n, built):
             lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
             try:
                 points = devices.map_points(profile.code, kind)
             except SQLAlchemyError as exc:
-                return dash.no_update, error_panel(type(exc).__name__, lang)
-            return device_map(points, lang=lang, theme=theme, style=map_style(settings.map_style, theme),
-                              center=profile.map.center, zoom=profile.map.zoom), None
+                return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
+            figure = device_map(points, lang=lang, theme=theme, style=map_style(settings.map_style, theme),
+                                center=profile.map.center, zoom=profile.map.zoom)
+            return (data_patch(figure), None, dash.no_update) if built else (figure, None, True)
 
         @callback(Output(ids["down_grid"], "rowData"), Output(ids["down_count"], "children"),
                   Input(ids["refresh"], "n_intervals"))

@@ -189,3 +189,22 @@ def test_the_red_flag_signature_moves_when_a_complaint_turns_red(city_any, bound
                                  AND first_response_at IS NULL AND response_due_at < :now""",
                     now=FIXED_NOW.replace(tzinfo=None))
     assert before["count"] == int(raw["n"].iloc[0])
+
+
+def test_a_refresh_patches_the_maps_in_place_instead_of_rebuilding_them(city_db):
+    import sys
+
+    import dash
+    from dash import Patch
+
+    from app import create_app
+    from tests.conftest import test_settings
+
+    app = create_app(test_settings(city_db), prepare_database=False)
+    overview = sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/")]
+    with app.server.test_request_context("/"):
+        first, built, message, _age = overview.update_map(0, None, ["complaints", "cctv", "wifi"])
+        assert isinstance(first, dict) and len(first["data"]) == 3 and built["zoom"] > 0 and message is None
+        again, built_again, _, _ = overview.update_map(1, built, ["complaints"])
+        assert isinstance(again, Patch) and built_again is dash.no_update
+        assert {tuple(op["location"]) for op in again.to_plotly_json()["operations"]} >= {("data", 0, "lat")}
