@@ -9,7 +9,8 @@ Starting Chromium costs about 3 s, an image from a running one about 0.2 s, so e
 keeps one browser, started on first use, on its own event-loop thread (kaleido's own "sync
 server" shares one reply queue between callers and waits forever if the browser never
 starts, so it is not used). Images are rendered one at a time under a lock; an image that
-fails or times out closes the browser and the next one starts a fresh browser. A forked
+fails closes the browser and is tried once more in a fresh one (a browser that died between
+images); one that times out is not retried. A forked
 worker (gunicorn) never uses its parent's browser: the renderer belongs to the process that
 started it.
 """
@@ -97,13 +98,17 @@ class ChartRenderer:
         """The figure as PNG bytes of ``width * scale`` by ``height * scale`` pixels."""
         opts = {"format": "png", "width": width, "height": height, "scale": scale}
         with self._lock:
-            if self._kaleido is None:
-                self._start()
-            try:
-                return self._run(self._kaleido.calc_fig(figure, opts=opts), self.timeout + 5)
-            except Exception as exc:
-                self._stop()  # a fresh browser for the next image
-                raise exc if isinstance(exc, RenderError) else RenderError(str(exc)) from exc
+            for attempt in (1, 2):  # a browser that died since the last image is replaced once
+                fresh = self._kaleido is None
+                if fresh:
+                    self._start()
+                try:
+                    return self._run(self._kaleido.calc_fig(figure, opts=opts), self.timeout + 5)
+                except Exception as exc:
+                    self._stop()  # a fresh browser for the next try or the next image
+                    if fresh or attempt == 2 or isinstance(exc, RenderError):  # RenderError: it took too long
+                        raise exc if isinstance(exc, RenderError) else RenderError(str(exc)) from exc
+                    log.warning("kaleido browser failed (%s); starting a new one", exc)
 
     def close(self) -> None:
         with self._lock:
@@ -114,11 +119,8 @@ class ChartRenderer:
         pools a clean close needs may already be gone)."""
         process = getattr(self._kaleido, "subprocess", None)
         if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(3)
-            except Exception:  # noqa: BLE001 - then it has to be killed
-                process.kill()
+            process.kill()  # Chromium may sit on SIGTERM for seconds; its helpers exit with it
+            process.wait(5)
 
 
 _renderers: dict[tuple[int, str | None], ChartRenderer] = {}

@@ -114,11 +114,14 @@ def document(period, lang: str) -> pdf.BriefingDocument:
     generated = formatting.local_datetime(ctx.now(), profile.timezone, profile.timezone_label, lang)
     key_points, sections = _sections(period, lang)
     title = t("briefing.pdf_title", lang, city=profile.name)
+    cut = ([t("briefing.cut_note", lang, time=formatting.local_datetime(period.end, profile.timezone,
+                                                                        profile.timezone_label, lang))]
+           if period.cut else [])
     return pdf.BriefingDocument(
         title=title, city=profile.name,
         lines=[t("briefing.pdf.period", lang, period=f"{t(f'briefing.period.{period.key}', lang)}, {current}"),
                t("briefing.pdf.previous", lang, previous=f"{content.compare(period, lang)}, {previous}"),
-               t("briefing.pdf.generated", lang, time=generated)],
+               t("briefing.pdf.generated", lang, time=generated), *cut],
         key_points_title=t("briefing.key_points", lang), key_points=key_points, sections=sections,
         images_title=t("briefing.pdf.charts", lang), images=_images(period, lang),
         notes=t("briefing.definitions", lang), footer=f"{profile.name} · {current}",

@@ -9,6 +9,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+import plotly.graph_objects as go
+
+from api._png import browser_path, renderer
 from app import create_app
 from components.briefing_charts import CHARTS, CURRENT_COLOUR, EXPORT_SIZE
 from tests.conftest import FIXED_NOW, test_settings
@@ -55,6 +58,7 @@ def test_pdf_export_has_pages_title_periods_page_numbers_and_charts(client, city
     assert "Periode: 7 hari terakhir, 17 Nov 2026 s.d. 23 Nov 2026" in first
     assert "Dibanding: minggu lalu, 10 Nov 2026 s.d. 16 Nov 2026" in first
     assert "Dibuat 23 Nov 2026 14.30 WIB" in first
+    assert "Periode berjalan sampai 23 Nov 2026 14.30 WIB" in first  # today is not over: both periods are cut
     for number, page_text in enumerate(text, start=1):
         assert f"Halaman {number} dari {pages}" in page_text
     received = scalar(city_db, "SELECT count(*) FROM complaints WHERE received_at >= :s AND received_at < :e", s=WEEK[0],
@@ -112,3 +116,11 @@ def test_without_a_browser_the_png_says_why_and_the_pdf_still_comes(city_db):
     assert not [image for page in reader.pages for image in page.images]
     assert "Data tidak dapat dimuat: RenderError" in " ".join(text)
     assert "Aduan" in text[0]  # the sentences and tables are still there
+
+
+def test_a_browser_that_died_between_images_is_replaced():
+    chromium = renderer(browser_path(None))
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 3]))
+    assert Image.open(io.BytesIO(chromium.png(figure, 300, 200))).size == (300, 200)
+    chromium.kill()  # as if Chromium had crashed
+    assert Image.open(io.BytesIO(chromium.png(figure, 320, 200))).size == (320, 200)
