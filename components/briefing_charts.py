@@ -17,6 +17,11 @@ CURRENT_COLOUR, PREVIOUS_COLOUR, TARGET_COLOUR = "#1c7ed6", "#adb5bd", "#e03131"
 EXPORT_SIZE = {"complaints": (1000, 440), "late": (1000, 520), "uptime": (1000, 420)}  # CSS pixels
 
 
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators for a language: Indonesian 1.234,5."""
+    return ",." if lang == "id" else ".,"
+
+
 def _layout(figure: go.Figure, theme: str, **extra) -> go.Figure:
     figure.update_layout(template=figure_template(theme), margin={"l": 10, "r": 10, "t": 30, "b": 30},
                          legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
@@ -42,10 +47,10 @@ def complaints_per_day(frame: pd.DataFrame, first_day: date, days: int, previous
     previous = [int(counts.get(d, 0)) for d in previous_days]
     figure = go.Figure([
         go.Bar(x=day_labels, y=current, name=current_name, marker_color=CURRENT_COLOUR,
-               hovertemplate="%{x}: %{y}<extra></extra>"),
+               hovertemplate="%{x}: %{y:,d}<extra></extra>"),
         go.Scatter(x=day_labels, y=previous, name=previous_name, mode="lines+markers",
                    line={"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2},
-                   customdata=[d.isoformat() for d in previous_days], hovertemplate="%{customdata}: %{y}<extra></extra>"),
+                   customdata=[d.isoformat() for d in previous_days], hovertemplate="%{customdata}: %{y:,d}<extra></extra>"),
     ])
     _layout(figure, theme, xaxis={"title": {"text": x_title}, "type": "category"},
             yaxis={"title": {"text": value_label}, "rangemode": "tozero"})
@@ -60,10 +65,10 @@ def late_by_agency(frame: pd.DataFrame, *, current_name: str, previous_name: str
     rows = rows.sort_values(["late", "late_previous", "name"], ascending=[False, False, True]).head(top)
     figure = go.Figure([
         go.Bar(y=rows["name"], x=rows["late"], orientation="h", name=current_name, marker_color=CURRENT_COLOUR,
-               text=rows["late"], textposition="outside", textangle=0, cliponaxis=False,
-               hovertemplate="%{y}: %{x}<extra></extra>"),
+               texttemplate="%{x:,d}", textposition="outside", textangle=0, cliponaxis=False,
+               hovertemplate="%{y}: %{x:,d}<extra></extra>"),
         go.Bar(y=rows["name"], x=rows["late_previous"], orientation="h", name=previous_name,
-               marker_color=PREVIOUS_COLOUR, hovertemplate="%{y}: %{x}<extra></extra>"),
+               marker_color=PREVIOUS_COLOUR, hovertemplate="%{y}: %{x:,d}<extra></extra>"),
     ])
     _layout(figure, theme, yaxis={"autorange": "reversed", "automargin": True},
             xaxis={"title": {"text": value_label}, "rangemode": "tozero"})
@@ -79,7 +84,7 @@ def uptime_by_kind(frame: pd.DataFrame, *, kind_labels: dict[str, str], current_
     current, previous, target = percent("uptime"), percent("uptime_previous"), percent("target")
     figure = go.Figure([
         go.Bar(x=labels, y=current, name=current_name, marker_color=CURRENT_COLOUR,
-               text=[None if v is None else f"{v:.1f}%" for v in current], textposition="inside", textangle=0,
+               texttemplate="%{y:.1f}%", textposition="inside", textangle=0,
                hovertemplate="%{x}: %{y:.2f}%<extra></extra>"),
         go.Bar(x=labels, y=previous, name=previous_name, marker_color=PREVIOUS_COLOUR,
                hovertemplate="%{x}: %{y:.2f}%<extra></extra>"),

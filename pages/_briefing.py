@@ -66,7 +66,13 @@ def chart_title(name: str, lang: str) -> str:
 
 
 def chart(name: str, p: BriefingPeriod, lang: str, theme: str) -> go.Figure:
-    """One of ``charts.CHARTS`` for the period, built from its query."""
+    """One of ``charts.CHARTS`` for the period, built from its query, with the language's number separators."""
+    figure = _chart(name, p, lang, theme)
+    figure.update_layout(separators=charts.separators(lang))
+    return figure
+
+
+def _chart(name: str, p: BriefingPeriod, lang: str, theme: str) -> go.Figure:
     current, previous = ranges(p, lang)
     names = dict(current_name=t("briefing.chart.current", lang, range=current),
                  previous_name=t("briefing.chart.previous", lang, range=previous), theme=theme,

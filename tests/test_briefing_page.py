@@ -39,6 +39,7 @@ def test_a_failing_uptime_query_stays_in_its_own_tiles_and_chart(request_context
     assert sentences[0].children.startswith("Aduan ") and "OperationalError" not in str(tiles)
     figure, message = page.update_chart({"period": "7d"}, {"type": page.CHART_ID, "index": "complaints"})
     assert message is None and len(figure.data) == 2
+    assert figure.layout.separators == ",."  # Indonesian decimals on the axes, labels and hovers: 98,6%
 
 
 def test_heading_links_and_query_follow_the_period(request_context):
