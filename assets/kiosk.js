@@ -10,24 +10,38 @@
       .catch(() => {});
   }
 
+  // Navigate inside the app without reloading: the same history entry plus the popstate event
+  // that every dcc.Location (and so Dash's page router) listens to.
+  function navigate(url) {
+    window.history.pushState({}, "", url);
+    window.dispatchEvent(new PopStateEvent("popstate", { state: {} }));
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     kiosk: {
+      // The query string the page was opened with (the server reads the kiosk settings from it).
+      readSearch: function () {
+        return window.location.search;
+      },
       // Hide the navigation in kiosk mode; start or stop the rotation and red-flag timers.
       apply: function (config) {
         document.documentElement.classList.toggle("kiosk", !!config);
         return [!config, !config];
       },
-      // One tick of the rotation: returns [href to navigate to (or no_update), new state].
-      step: function (_n, alert, config, state, pathname) {
+      // One tick of the rotation: navigates when a page's time is up or a new red flag came in;
+      // returns the new rotation state.
+      step: function (_n, alert, config, state) {
         const noUpdate = window.dash_clientside.no_update;
-        if (!config || !config.stops || !config.stops.length) { return [noUpdate, noUpdate]; }
+        if (!config || !config.stops || !config.stops.length) { return noUpdate; }
         const now = Date.now();
-        const go = (path) => (path === pathname ? noUpdate : path + config.query);
+        const pathname = window.location.pathname;
+        const go = (path) => { if (path !== pathname) { navigate(path + config.query); } };
         const seq = alert ? alert.seq : 0;
         if (!state) {
           const here = config.stops.findIndex((stop) => stop.path === pathname);
           const index = here >= 0 ? here : 0;
-          return [go(config.stops[index].path), { index: index, since: now, seenSeq: seq, loadedAt: now, resume: index, jumps: 0 }];
+          go(config.stops[index].path);
+          return { index: index, since: now, seenSeq: seq, loadedAt: now, resume: index, jumps: 0 };
         }
         const next = Object.assign({}, state);
         if (config.jump && seq > state.seenSeq) {
@@ -37,17 +51,19 @@
           next.index = config.stops.findIndex((stop) => stop.path === config.jump.path);
           next.since = now;
           next.jumps = (state.jumps || 0) + 1;
-          return [go(config.jump.path), next];
+          go(config.jump.path);
+          return next;
         }
         const duration = state.index >= 0 ? config.stops[state.index].ms : config.jump.ms;
-        if (now - state.since < duration) { return [noUpdate, noUpdate]; }
+        if (now - state.since < duration) { return noUpdate; }
         if (config.reload_ms > 0 && now - state.loadedAt >= config.reload_ms) {
           next.loadedAt = now;  // try again after another interval if the server is away now
           reloadWhenReachable(config.start_url);
         }
         next.index = ((state.index >= 0 ? state.index : state.resume) + 1) % config.stops.length;
         next.since = now;
-        return [go(config.stops[next.index].path), next];
+        go(config.stops[next.index].path);
+        return next;
       },
     },
   });

@@ -15,7 +15,7 @@ IDS = {
     "nav": "app-nav",
     "strip": "freshness-strip",
     "strip_tick": "freshness-tick",
-    "kiosk_location": "kiosk-location",
+    "kiosk_search": "kiosk-search",
     "kiosk_config": "kiosk-config",
     "kiosk_state": "kiosk-state",
     "kiosk_alert": "kiosk-alert",
@@ -71,11 +71,11 @@ def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str,
 
 
 def kiosk_parts(watch_ms: int) -> list:
-    """What kiosk mode needs in the shell (inert until a kiosk URL switches it on): the location it
-    navigates with (``callback-nav``: no page reload), its configuration and rotation state, a
-    one-second tick and the red-flag watch."""
+    """What kiosk mode needs in the shell (inert until a kiosk URL switches it on): the query string
+    the page was opened with, the configuration read from it, the rotation state, a one-second
+    tick and the red-flag watch."""
     return [
-        dcc.Location(id=IDS["kiosk_location"], refresh="callback-nav"),
+        dcc.Store(id=IDS["kiosk_search"]),
         dcc.Store(id=IDS["kiosk_config"]),
         dcc.Store(id=IDS["kiosk_state"]),
         dcc.Store(id=IDS["kiosk_alert"]),

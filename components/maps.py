@@ -61,9 +61,19 @@ def complaint_locations(frame: pd.DataFrame, mode: str, *, theme: str, style, ce
     return figure
 
 
-def data_patch(figure: dict) -> Patch:
+def data_patch(figure: dict | go.Figure) -> Patch:
     """A Patch that replaces a figure's traces and leaves its layout (map style, view, template)
     alone: what a refresh sends for a figure the browser already has."""
     patch = Patch()
-    patch["data"] = figure["data"]
+    patch["data"] = figure.to_plotly_json()["data"] if isinstance(figure, go.Figure) else figure["data"]
+    return patch
+
+
+def choropleth_patch(frame: pd.DataFrame, value_column: str) -> Patch:
+    """New values for a ``region_choropleth`` already drawn: only the regions' codes, names and
+    values travel, not the boundaries."""
+    patch = Patch()
+    patch["data"][0]["locations"] = frame["code"].tolist()
+    patch["data"][0]["z"] = frame[value_column].tolist()
+    patch["data"][0]["text"] = frame["name"].tolist()
     return patch

@@ -62,15 +62,16 @@ def register(app: dash.Dash) -> None:
     app.clientside_callback(ClientsideFunction(namespace="liveroom", function_name="applyTheme"),
                             Output(IDS["theme_store"], "modified_timestamp"), Input(IDS["theme_store"], "data"))
     app.callback(Output(IDS["strip"], "children"), Input(IDS["strip_tick"], "n_intervals"))(update_strip)
+    app.clientside_callback(ClientsideFunction(namespace="kiosk", function_name="readSearch"),
+                            Output(IDS["kiosk_search"], "data"), Input(IDS["theme_store"], "data"))
     app.callback(Output(IDS["kiosk_config"], "data"), Output(IDS["kiosk_notice"], "children"),
-                 Input(IDS["kiosk_location"], "search"))(read_kiosk_config)
+                 Input(IDS["kiosk_search"], "data"))(read_kiosk_config)
     app.clientside_callback(ClientsideFunction(namespace="kiosk", function_name="apply"),
                             Output(IDS["kiosk_tick"], "disabled"), Output(IDS["kiosk_watch"], "disabled"),
                             Input(IDS["kiosk_config"], "data"))
     app.clientside_callback(ClientsideFunction(namespace="kiosk", function_name="step"),
-                            Output(IDS["kiosk_location"], "href"), Output(IDS["kiosk_state"], "data"),
-                            Input(IDS["kiosk_tick"], "n_intervals"), Input(IDS["kiosk_alert"], "data"),
-                            State(IDS["kiosk_config"], "data"), State(IDS["kiosk_state"], "data"),
-                            State(IDS["kiosk_location"], "pathname"))
+                            Output(IDS["kiosk_state"], "data"), Input(IDS["kiosk_tick"], "n_intervals"),
+                            Input(IDS["kiosk_alert"], "data"), State(IDS["kiosk_config"], "data"),
+                            State(IDS["kiosk_state"], "data"))
     app.callback(Output(IDS["kiosk_alert"], "data"), Input(IDS["kiosk_watch"], "n_intervals"),
                  State(IDS["kiosk_alert"], "data"))(watch_red_flags)

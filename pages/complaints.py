@@ -19,7 +19,7 @@ from components.charts import category_stack, horizontal_bars
 from components.filters import filter_bar, params_from_controls
 from components.grids import agency_columns, grid, red_flag_columns, red_flag_rows
 from components.i18n import t
-from components.maps import complaint_locations, region_choropleth
+from components.maps import choropleth_patch, complaint_locations, data_patch, region_choropleth
 from components.theme import map_style
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources import clock
@@ -32,7 +32,8 @@ dash.register_page(__name__, path="/complaints", name="Aduan Warga", order=10)
 PAGE = "complaints"
 IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
     "refresh", "filter", "query", "query_echo", "notice", "period", "dates", "kecamatan", "category", "agency",
-    "status", "tiles", "metric", "choropleth", "choropleth_message", "locations", "locations_message", "trend_day",
+    "status", "tiles", "metric", "choropleth", "choropleth_built", "choropleth_message", "locations", "locations_built",
+    "locations_message", "trend_day",
     "trend_hour", "trend_message", "by_category", "by_agency", "breakdown_message", "agency_grid",
     "agency_message", "export_csv", "export_xlsx", "download", "red_grid", "red_count")}
 METRICS = ("received", "per_10k", "red")
@@ -62,6 +63,8 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
         dcc.Store(id=IDS["filter"], data=flt.query_params()),
         dcc.Store(id=IDS["query"], data=_query_string(flt, metric)),
         dcc.Store(id=IDS["query_echo"]),
+        dcc.Store(id=IDS["choropleth_built"]),  # set once a map exists: a refresh then patches it in place
+        dcc.Store(id=IDS["locations_built"]),
         dcc.Download(id=IDS["download"]),
         html.Div(notice, id=IDS["notice"]),
         filter_bar(IDS, flt, profile, lang),
@@ -179,37 +182,46 @@ def update_tiles(params, _n):
     ], className="g-2")
 
 
+def _patching(built) -> bool:
+    """True when the refresh interval (not a filter) fired and the figure is already drawn."""
+    return bool(built) and dash.ctx.triggered_id == IDS["refresh"]
+
+
 @callback(Output(IDS["choropleth"], "figure"), Output(IDS["choropleth_message"], "children"),
-          Input(IDS["filter"], "data"), Input(IDS["metric"], "value"), Input(IDS["refresh"], "n_intervals"))
-def update_choropleth(params, metric, _n):
+          Output(IDS["choropleth_built"], "data"), Input(IDS["filter"], "data"), Input(IDS["metric"], "value"),
+          Input(IDS["refresh"], "n_intervals"), State(IDS["choropleth_built"], "data"))
+def update_choropleth(params, metric, _n, built):
     lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
     metric = metric if metric in METRICS else METRICS[0]
     try:
-        frame = complaints.by_kecamatan(_filter(params), ctx.now_bucket())
+        frame = complaints.by_kecamatan(_filter(params), ctx.now_bucket()).fillna({"per_10k": 0})
+        if _patching(built):
+            return choropleth_patch(frame, metric), None, dash.no_update
         shapes = regions.geojson(profile.code, "kecamatan")
         approximate = regions.geometry_is_approximate(profile.code)
     except SQLAlchemyError as exc:
-        return dash.no_update, error_panel(type(exc).__name__, lang)
-    return region_choropleth(frame.fillna({"per_10k": 0}), shapes, metric, value_label=t(f"complaints.metric.{metric}", lang),
+        return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
+    return region_choropleth(frame, shapes, metric, value_label=t(f"complaints.metric.{metric}", lang),
                              theme=theme, style=map_style(settings.map_style, theme), center=profile.map.center,
-                             zoom=profile.map.zoom, note=t("map.approximate", lang) if approximate else None), None
+                             zoom=profile.map.zoom, note=t("map.approximate", lang) if approximate else None), None, True
 
 
 @callback(Output(IDS["locations"], "figure"), Output(IDS["locations_message"], "children"),
-          Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_locations(params, _n):
+          Output(IDS["locations_built"], "data"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"),
+          State(IDS["locations_built"], "data"))
+def update_locations(params, _n, built):
     lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
     try:
         result = complaints.locations(_filter(params))
     except SQLAlchemyError as exc:
-        return dash.no_update, error_panel(type(exc).__name__, lang)
+        return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
     total = formatting.number(result["total"], lang)
     caption = (t("complaints.points.points", lang, n=total) if result["mode"] == "points" else
                t("complaints.points.grid", lang, n=total, metres=formatting.number(result["cell_degrees"] * 111_000, lang)))
     figure = complaint_locations(result["frame"], result["mode"], theme=theme, style=map_style(settings.map_style, theme),
                                  center=profile.map.center, zoom=profile.map.zoom, cell_degrees=result["cell_degrees"],
                                  label=t("chart.complaints", lang))
-    return figure, caption
+    return (data_patch(figure), caption, dash.no_update) if _patching(built) else (figure, caption, True)
 
 
 def _trend_figure(params, unit: str):

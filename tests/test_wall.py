@@ -208,3 +208,45 @@ def test_a_refresh_patches_the_maps_in_place_instead_of_rebuilding_them(city_db)
         again, built_again, _, _ = overview.update_map(1, built, ["complaints"])
         assert isinstance(again, Patch) and built_again is dash.no_update
         assert {tuple(op["location"]) for op in again.to_plotly_json()["operations"]} >= {("data", 0, "lat")}
+
+
+def _callback_response(client, output_prefix: str, values: dict, changed: str) -> dict:
+    """Call the callback whose outputs start with ``output_prefix`` as the browser would:
+    ``values`` maps "id.prop" to the value of each input and state, ``changed`` is what fired."""
+    import json
+
+    dependency = next(d for d in client.get("/_dash-dependencies").json if d["output"].lstrip(".").startswith(output_prefix))
+    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1))) for o in dependency["output"].strip(".").split("...")]
+
+    def items(specs):
+        return [{"id": s["id"], "property": s["property"], "value": values.get(f"{s['id']}.{s['property']}")}
+                for s in specs]
+
+    body = {"output": dependency["output"], "outputs": outputs, "inputs": items(dependency["inputs"]),
+            "state": items(dependency.get("state", [])), "changedPropIds": [changed]}
+    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.data[:500]
+    return response.json["response"]
+
+
+@pytest.mark.parametrize("graph,built_id,inputs", [
+    ("complaints-choropleth", "complaints-choropleth-built",
+     {"complaints-filter.data": {"period": "7d"}, "complaints-metric.value": "received"}),
+    ("complaints-locations", "complaints-locations-built", {"complaints-filter.data": {"period": "7d"}}),
+    ("cctv-map", "cctv-map-built", {}),
+    ("overview-map", "overview-map-state", {"overview-layers.value": ["complaints", "cctv", "wifi"]}),
+])
+def test_pages_send_a_full_map_first_and_patches_on_refresh(city_db, graph, built_id, inputs):
+    from app import create_app
+    from tests.conftest import test_settings
+
+    client = create_app(test_settings(city_db), prepare_database=False).server.test_client()
+    client.get("/")
+    refresh = graph.split("-")[0] + "-refresh.n_intervals"
+    first = _callback_response(client, f"{graph}.figure", inputs | {refresh: 0}, refresh)
+    assert first[graph]["figure"]["data"] and "__dash_patch_update" not in first[graph]["figure"]
+    built = first[built_id]["data"]
+    assert built
+    later = _callback_response(client, f"{graph}.figure", inputs | {refresh: 1, f"{built_id}.data": built}, refresh)
+    assert later[graph]["figure"]["__dash_patch_update"] == "__dash_patch_update"
+    assert built_id not in later  # the flag stays as it is
