@@ -4,6 +4,7 @@ every few minutes until the end.
 
     .venv/bin/python benchmarks/soak_kiosk.py              # 30 minutes, as the README reports
     .venv/bin/python benchmarks/soak_kiosk.py --minutes 2  # a quick look
+    .venv/bin/python benchmarks/soak_kiosk.py --rotate overview,complaints,cctv,wifi --seconds 60
 
 It serves the demo city (test size, simulator on) from ``benchmarks/out/soak.db`` with
 ``python app.py`` in its own process, opens the kiosk URL in headless Chromium, and reads the
@@ -70,6 +71,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--refresh", type=int, default=5, help="seconds between data refreshes (default 5)")
     parser.add_argument("--rotate", default="overview", help="kiosk pages (default: the overview only)")
+    parser.add_argument("--seconds", type=int, default=3600, help="seconds per page (default 3600: no page change)")
     parser.add_argument("--sample-minutes", type=float, default=5)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -85,7 +87,7 @@ def main() -> None:
     try:
         driver.set_window_size(1920, 1080)
         driver.execute_cdp_cmd("Performance.enable", {})
-        driver.get(f"http://127.0.0.1:{port}/?kiosk=1&rotate={args.rotate}&seconds=3600&reload=0")
+        driver.get(f"http://127.0.0.1:{port}/?kiosk=1&rotate={args.rotate}&seconds={args.seconds}&reload=0")
         time.sleep(20)  # first render, map loaded
         started = time.monotonic()
         while True:
@@ -101,10 +103,11 @@ def main() -> None:
         driver.quit()
         app.terminate()
         app.wait(timeout=20)
-    result = {"minutes": args.minutes, "refresh_seconds": args.refresh, "rotate": args.rotate, "samples": samples,
+    result = {"minutes": args.minutes, "refresh_seconds": args.refresh, "rotate": args.rotate,
+              "seconds_per_page": args.seconds, "samples": samples,
               "start_heap_mb": samples[0]["heap_used_mb"], "end_heap_mb": samples[-1]["heap_used_mb"],
               "console_errors": len(errors)}
-    (OUT / "soak-result.json").write_text(json.dumps(result, indent=2))
+    (OUT / f"soak-{args.rotate.replace(',', '-')}.json").write_text(json.dumps(result, indent=2))
     print(f"JS heap used: {result['start_heap_mb']} MB at the start, {result['end_heap_mb']} MB after "
           f"{args.minutes:g} minutes; console errors: {len(errors)}")
 
