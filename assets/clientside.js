@@ -27,18 +27,26 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
       return patch.build();
     },
-    // Fit the wall map's zoom to the size it is drawn at: the profile's zoom suits a map about
-    // ``reference`` pixels wide; a 4K wall gets proportionally closer (MapLibre zoom is per pixel).
-    fitMapZoom: function (state, graphId) {
+    // Fit the wall map to the size it is drawn at: the profile's zoom suits a map about
+    // ``reference`` pixels wide, so a 4K wall gets proportionally closer (MapLibre zoom is per
+    // pixel), and points grow with the page's type (the root font size; 28 px on a 4K wall).
+    // Returns the figure patch and the marker scale the server keeps using for its patches.
+    fitMapToScreen: function (state, graphId, figure) {
+      const noUpdate = window.dash_clientside.no_update;
       const graph = document.getElementById(graphId);
-      if (!state || !state.zoom || !graph || !graph.clientWidth) { return window.dash_clientside.no_update; }
+      if (!state || !state.zoom || !graph || !graph.clientWidth || !figure) { return [noUpdate, noUpdate]; }
       const scale = Math.min(graph.clientWidth / state.reference, graph.clientHeight / state.reference * 1.6);
+      const markerScale = parseFloat(getComputedStyle(document.documentElement).fontSize) / 16 || 1;
       const patch = new window.dash_clientside.Patch();
       patch.assign(["layout", "map", "zoom"], state.zoom + Math.log2(Math.max(scale, 0.25)));
-      return patch.build();
+      if (markerScale !== 1) {
+        (figure.data || []).forEach((trace, index) => {
+          const sizes = (trace.marker && trace.marker.size) || [];
+          patch.assign(["data", index, "marker", "size"], sizes.map((size) => Math.round(size * markerScale * 10) / 10));
+        });
+      }
+      return [patch.build(), markerScale];
     },
-    // Keep the address bar in step with a page's filters without reloading or re-rendering the
-    // page: replaceState is invisible to Dash's router, so a pasted link opens the same view.
     // Kiosk parameters (see components/kiosk.py) stay in the URL, so a reload resumes the wall.
     replaceQuery: function (query) {
       if (typeof query !== "string") { return window.dash_clientside.no_update; }

@@ -43,17 +43,22 @@ def device_layer(points: pd.DataFrame, kind: str, lang: str) -> dict:
             "color": points["state"].map(STATE_COLOURS).tolist(), "size": points["state"].map(_STATE_SIZE).tolist()}
 
 
-def _trace(layer: dict, visible: bool) -> dict:
+def _sizes(layer: dict, scale: float) -> list[float]:
+    return [round(size * scale, 1) for size in layer["size"]]
+
+
+def _trace(layer: dict, visible: bool, marker_scale: float) -> dict:
     return {"type": "scattermap", "mode": "markers", "name": layer["name"], "lat": layer["lat"], "lon": layer["lon"],
-            "text": layer["text"], "marker": {"color": layer["color"], "size": layer["size"], "opacity": 0.9},
+            "text": layer["text"], "marker": {"color": layer["color"], "size": _sizes(layer, marker_scale), "opacity": 0.9},
             "hovertemplate": "%{text}<extra></extra>", "visible": visible}
 
 
 def layered_map(layers: list[dict], visible: list[str], *, theme: str, style, center: tuple[float, float],
-                zoom: float, boundaries: dict | None = None, note: str | None = None) -> dict:
+                zoom: float, boundaries: dict | None = None, note: str | None = None, marker_scale: float = 1.0) -> dict:
     """The wall map as a plain figure dict: one trace per entry of ``layers`` (in ``LAYERS``
     order), shown when its key is in ``visible``, over the kecamatan ``boundaries`` (GeoJSON,
-    WGS 84) drawn as lines. ``center`` is (lat, lon)."""
+    WGS 84) drawn as lines. ``center`` is (lat, lon); ``marker_scale`` enlarges the points on
+    screens whose type is scaled up (a 4K wall)."""
     outline = [{"sourcetype": "geojson", "source": boundaries, "type": "line", "below": "traces",
                 "color": "#adb5bd" if theme == "dark" else "#495057", "line": {"width": 1.2}, "opacity": 0.7}]
     layout = {
@@ -66,17 +71,18 @@ def layered_map(layers: list[dict], visible: list[str], *, theme: str, style, ce
         layout["annotations"] = [{"text": note, "x": 0.01, "y": 0.01, "xref": "paper", "yref": "paper",
                                   "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 11},
                                   "bgcolor": "rgba(128,128,128,0.25)"}]
-    return {"data": [_trace(layer, key in visible) for key, layer in zip(LAYERS, layers)], "layout": layout}
+    return {"data": [_trace(layer, key in visible, marker_scale) for key, layer in zip(LAYERS, layers)],
+            "layout": layout}
 
 
-def layered_map_patch(layers: list[dict]) -> Patch:
+def layered_map_patch(layers: list[dict], marker_scale: float = 1.0) -> Patch:
     """The same traces' points, names and colours, replaced in place (visibility untouched)."""
     patch = Patch()
     for index, layer in enumerate(layers):
         for key in ("lat", "lon", "text", "name"):
             patch["data"][index][key] = layer[key]
         patch["data"][index]["marker"]["color"] = layer["color"]
-        patch["data"][index]["marker"]["size"] = layer["size"]
+        patch["data"][index]["marker"]["size"] = _sizes(layer, marker_scale)
     return patch
 
 

@@ -28,7 +28,7 @@ PAGE = "overview"
 LIST_ROWS = 12  # rows a list panel sends; the panel shows as many as fit its height
 MAP_REFERENCE_PIXELS = 700  # the map width the profile's zoom is chosen for
 IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
-    "refresh", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_message", "map_age", "layers",
+    "refresh", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_scale", "map_message", "map_age", "layers",
     "red_flags", "red_flags_count", "red_flags_age", "devices_down", "devices_down_count", "devices_down_age",
     "kpis_off", "kpis_off_count", "kpis_off_age")}
 DEVICE_TILES = {"cctv": "cameras_down", "wifi": "access_points_down"}
@@ -53,7 +53,7 @@ def layout(**_query):
         _panel("devices_down", t("wall.devices_down", lang), html.Div(id=IDS["devices_down"], className="wall-list-wrap")),
         _panel("kpis_off", t("wall.kpis_off_target", lang), html.Div(id=IDS["kpis_off"], className="wall-list-wrap")),
     ], className="wall-side")
-    map_body = [html.Div(id=IDS["map_message"]), dcc.Store(id=IDS["map_state"]),
+    map_body = [html.Div(id=IDS["map_message"]), dcc.Store(id=IDS["map_state"]), dcc.Store(id=IDS["map_scale"], data=1.0),
                 dcc.Graph(id=IDS["map"], className="wall-map", config={"displaylogo": False, "displayModeBar": False})]
     return html.Div([
         dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
@@ -163,8 +163,8 @@ def update_devices_down(_n):
 
 @callback(Output(IDS["map"], "figure"), Output(IDS["map_state"], "data"), Output(IDS["map_message"], "children"),
           Output(IDS["map_age"], "children"), Input(IDS["refresh"], "n_intervals"), State(IDS["map_state"], "data"),
-          State(IDS["layers"], "value"))
-def update_map(_n, built, visible):
+          State(IDS["layers"], "value"), State(IDS["map_scale"], "data"))
+def update_map(_n, built, visible, marker_scale=1.0):
     lang, theme, profile, settings, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings(), ctx.now_bucket()
     try:
         layers = [complaint_layer(complaints.open_points(profile.code, now), lang),
@@ -177,16 +177,17 @@ def update_map(_n, built, visible):
         return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None
     age = _age(status, "complaints", lang)
     if built:  # the map exists in the browser: replace its points in place
-        return layered_map_patch(layers), dash.no_update, None, age
+        return layered_map_patch(layers, marker_scale or 1.0), dash.no_update, None, age
     figure = layered_map(layers, visible or [], theme=theme, style=map_style(settings.map_style, theme),
                          center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
                          note=t("map.approximate", lang) if approximate else None)
     return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS}, None, age
 
 
-clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapZoom"),
-                    Output(IDS["map"], "figure", allow_duplicate=True), Input(IDS["map_state"], "data"),
-                    State(IDS["map"], "id"), prevent_initial_call=True)
+clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapToScreen"),
+                    Output(IDS["map"], "figure", allow_duplicate=True), Output(IDS["map_scale"], "data"),
+                    Input(IDS["map_state"], "data"), State(IDS["map"], "id"), State(IDS["map"], "figure"),
+                    prevent_initial_call=True)
 clientside_callback(ClientsideFunction(namespace="liveroom", function_name="layerVisibility"),
                     Output(IDS["map"], "figure", allow_duplicate=True), Input(IDS["layers"], "value"),
                     State(IDS["map_state"], "data"), prevent_initial_call=True)

@@ -56,6 +56,11 @@ def test_the_dark_overview_fits_one_screen(dash_duo, city_db, shared_geo, width,
     dash_duo.wait_for_element("#overview-red-flags [data-complaint]", timeout=20)
     dash_duo.wait_for_element('[data-kpi="kpis_off_target"]', timeout=20)
     wait_for_map(dash_duo.driver, "#overview-map")
+    # the map is fitted to the screen: points grow with the page's type (28 px root on a 4K wall)
+    red_flag_size = 11 * (28 / 16 if width > 3000 else 1)
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
+        "return Math.max(...document.querySelector('#overview-map .js-plotly-plot').data[0].marker.size)")
+        == pytest.approx(red_flag_size, abs=0.1))
     sizes = scroll_sizes(dash_duo.driver)
     assert (sizes["cw"], sizes["ch"]) == (width, height)
     assert sizes["sw"] <= sizes["cw"] and sizes["sh"] <= sizes["ch"], sizes  # nothing to scroll to
