@@ -92,7 +92,8 @@ def main() -> None:
         started = time.monotonic()
         while True:
             elapsed = (time.monotonic() - started) / 60
-            sample = {"minute": round(elapsed, 1), **heap(driver)}
+            sample = {"minute": round(elapsed, 1), "page": driver.execute_script("return location.pathname"),
+                      **heap(driver)}
             samples.append(sample)
             print(json.dumps(sample), flush=True)
             if elapsed >= args.minutes:
