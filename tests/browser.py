@@ -23,13 +23,16 @@ for (const f of fills) { seen[JSON.stringify(f.properties.ct)] = f.properties.fc
 return seen;
 """
 
-RENDERED_POINTS_JS = """
-const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
-const seen = {};
-for (const f of map.queryRenderedFeatures()) {
-  if (f.layer.type === 'circle') { seen[f.layer.id] = (seen[f.layer.id] || 0) + 1; }
-}
-return seen;
+POINTS_IN_VIEW_JS = """
+const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const bounds = map.getBounds();
+const features = map.queryRenderedFeatures().filter(f => f.layer.type === 'circle');
+return gd.data.map((trace, index) => ({
+  sent: trace.lat.length,
+  in_view: trace.visible === false ? 0 : trace.lat.filter((lat, i) => bounds.contains([trace.lon[i], lat])).length,
+  drawn: features.filter(f => f.layer.id.includes(gd._fullData[index].uid)).length,
+}));
 """
 BOUNDARY_FEATURES_JS = """
 const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
@@ -47,9 +50,9 @@ def rendered_polygons(driver, selector: str) -> dict[str, str]:
     return driver.execute_script(RENDERED_FILLS_JS, selector)
 
 
-def rendered_points(driver, selector: str) -> dict[str, int]:
-    """Points MapLibre actually drew, counted per circle layer (one layer per visible trace)."""
-    return driver.execute_script(RENDERED_POINTS_JS, selector)
+def points_in_view(driver, selector: str) -> list[dict]:
+    """Per trace of a map: points sent, points inside the map's current view, points MapLibre drew."""
+    return driver.execute_script(POINTS_IN_VIEW_JS, selector)
 
 
 def boundary_features(driver, selector: str) -> int:
@@ -64,13 +67,6 @@ def element_image(driver, element) -> Image.Image:
     rect = element.rect
     box = [int(v * ratio) for v in (rect["x"], rect["y"], rect["x"] + rect["width"], rect["y"] + rect["height"])]
     return shot.crop(box)
-
-
-def warm_pixel_share(image: Image.Image) -> float:
-    """Share of pixels in warm choropleth colours (yellow to red: red well above blue)."""
-    rgb = np.asarray(image.convert("RGB"), dtype=int)
-    warm = (rgb[..., 0] > 150) & (rgb[..., 0] - rgb[..., 2] > 60)
-    return float(warm.mean())
 
 
 def red_pixel_share(image: Image.Image) -> float:

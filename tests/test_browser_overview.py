@@ -8,7 +8,7 @@ from app import create_app
 from data_sources import clock
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import (boundary_features, element_image, red_pixel_share, rendered_points, save_screenshot,
+from tests.browser import (boundary_features, element_image, points_in_view, red_pixel_share, save_screenshot,
                            set_viewport, wait_for_map)
 from tests.conftest import make_city, test_settings
 from tests.sql import scalar
@@ -63,21 +63,24 @@ def test_map_layers_draw_and_switch(overview, city_db):
     dash_duo = overview
     wait_for_map(dash_duo.driver, "#overview-map")
     dash_duo.wait_for_element("#overview-red-flags [data-complaint]", timeout=10)
-    drawn = rendered_points(dash_duo.driver, "#overview-map")
-    expected_points = scalar(city_db, "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected') "
-                                      "AND lat IS NOT NULL")
-    cameras = scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'cctv' AND active AND lat IS NOT NULL")
-    assert sorted(drawn.values()) == sorted([expected_points, cameras,
-                                             scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'wifi' "
-                                                             "AND active AND lat IS NOT NULL")])
+    expected = [
+        scalar(city_db, "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected') AND lat IS NOT NULL"),
+        scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'cctv' AND active AND lat IS NOT NULL"),
+        scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'wifi' AND active AND lat IS NOT NULL"),
+    ]
+    # every point is sent, and every point inside the (screen-fitted) view is really drawn
+    WebDriverWait(dash_duo.driver, 15).until(lambda d: all(
+        layer["drawn"] == layer["in_view"] > 0 for layer in points_in_view(d, "#overview-map")))
+    layers = points_in_view(dash_duo.driver, "#overview-map")
+    assert [layer["sent"] for layer in layers] == expected
+    assert all(layer["in_view"] >= 0.9 * layer["sent"] for layer in layers)  # the view shows the city
     assert boundary_features(dash_duo.driver, "#overview-map") >= 13  # kecamatan outlines
     image = element_image(dash_duo.driver, dash_duo.find_element("#overview-map"))
     assert red_pixel_share(image) > 0.002  # red-flag points really drawn
     # switching the complaints layer off hides its points in place; the devices stay
     dash_duo.find_element("#overview-layers input[value='complaints']").click()
-    WebDriverWait(dash_duo.driver, 10).until(lambda d: len(rendered_points(d, "#overview-map")) == 2)
-    assert sorted(rendered_points(dash_duo.driver, "#overview-map").values()) == sorted(
-        v for v in drawn.values() if v != expected_points)
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: [layer["drawn"] for layer in points_in_view(d, "#overview-map")] == [0, *[x["drawn"] for x in layers[1:]]])
     save_screenshot(dash_duo.driver, "overview-light-1920x1080")
     assert dash_duo.get_logs() == []
 
