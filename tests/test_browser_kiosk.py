@@ -97,6 +97,7 @@ def test_kiosk_rotates_through_the_pages_with_their_durations(dash_duo, city_db)
     # plotly.js may still be resizing a chart of the page that was just replaced (a race inside
     # plotly/dcc.Graph on unmount, harmless); anything else in the console is a failure
     assert [e for e in dash_duo.get_logs() if "_rangeSliderData" not in e["message"]] == []
+    dash_duo.driver.get("about:blank")  # stop the wall before the test server stops under its requests
 
 
 def test_kiosk_jumps_to_complaints_on_a_new_red_flag(dash_duo, writable_city):
