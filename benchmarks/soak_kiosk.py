@@ -107,7 +107,7 @@ def main() -> None:
     result = {"minutes": args.minutes, "refresh_seconds": args.refresh, "rotate": args.rotate,
               "seconds_per_page": args.seconds, "samples": samples,
               "start_heap_mb": samples[0]["heap_used_mb"], "end_heap_mb": samples[-1]["heap_used_mb"],
-              "console_errors": len(errors)}
+              "console_errors": len(errors), "console_error_messages": [m[:300] for m in errors[:20]]}
     (OUT / f"soak-{args.rotate.replace(',', '-')}.json").write_text(json.dumps(result, indent=2))
     print(f"JS heap used: {result['start_heap_mb']} MB at the start, {result['end_heap_mb']} MB after "
           f"{args.minutes:g} minutes; console errors: {len(errors)}")
