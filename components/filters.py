@@ -20,21 +20,28 @@ def _multi(control_id: str, label: str, options: list[dict], value: tuple[str, .
     ], md=6, lg=2)
 
 
+def period_control(period_id: str, dates_id: str, *, label: str, options: list[dict], value: str,
+                   first_day, last_day, custom: bool) -> list:
+    """A period switch (one button group) with a date-range picker shown for a custom period;
+    dates are local days (``first_day`` .. ``last_day`` inclusive)."""
+    return [
+        dbc.Label(label, className="filter-label"),
+        dbc.RadioItems(id=period_id, options=options, value=value, inline=True,
+                       className="btn-group period-switch", inputClassName="btn-check",
+                       labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active"),
+        dcc.DatePickerRange(id=dates_id, start_date=first_day.isoformat(), end_date=last_day.isoformat(),
+                            display_format="DD-MM-YYYY", first_day_of_week=1, className="filter-dates",
+                            style={"display": "block" if custom else "none"}),
+    ]
+
+
 def filter_bar(ids: dict[str, str], flt: ComplaintFilter, profile: CityProfile, lang: str) -> html.Div:
     """Controls whose ids come from ``ids`` (keys: period, dates, kecamatan, category, agency, status)."""
     period_options = [{"label": t(f"complaints.period.{p}", lang), "value": p} for p in PERIODS]
     return html.Div(dbc.Row([
-        dbc.Col([
-            dbc.Label(t("complaints.filter.period", lang), className="filter-label"),
-            dbc.RadioItems(id=ids["period"], options=period_options, value=flt.period, inline=True,
-                           className="btn-group period-switch", inputClassName="btn-check",
-                           labelClassName="btn btn-outline-primary btn-sm",
-                           labelCheckedClassName="active"),
-            dcc.DatePickerRange(id=ids["dates"], start_date=flt.first_day.isoformat(),
-                                end_date=flt.last_day.isoformat(), display_format="DD-MM-YYYY",
-                                first_day_of_week=1, className="filter-dates",
-                                style={"display": "block" if flt.period == "custom" else "none"}),
-        ], lg=4),
+        dbc.Col(period_control(ids["period"], ids["dates"], label=t("complaints.filter.period", lang),
+                               options=period_options, value=flt.period, first_day=flt.first_day,
+                               last_day=flt.last_day, custom=flt.period == "custom"), lg=4),
         _multi(ids["kecamatan"], t("complaints.filter.kecamatan", lang),
                [{"label": k.name, "value": k.code} for k in profile.kecamatan], flt.kecamatan, lang),
         _multi(ids["category"], t("complaints.filter.category", lang),

@@ -194,7 +194,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tile.access_points_down": {"id": "WiFi publik mati", "en": "Public WiFi down"},
     "tile.down_detail": {"id": "dari {total} · {offline} mati, {unknown} tanpa kabar",
                          "en": "of {total} · {offline} offline, {unknown} unknown"},
-    "tile.kpis_off_target": {"id": "KPI di bawah target", "en": "KPIs off target"},
     "freshness.all_fresh": {"id": "Semua sumber data terkini", "en": "All data sources are current"},
     "freshness.title": {"id": "{n} sumber bermasalah:", "en": "{n} sources need attention:"},
     "freshness.stale": {"id": "{name}: basi sejak {time} ({age})", "en": "{name}: stale since {time} ({age})"},

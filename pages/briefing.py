@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import briefing as words
 from components import formatting
 from components.briefing_charts import CHARTS
+from components.filters import period_control
 from components.i18n import t
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries.briefing_period import PERIODS, BriefingPeriod
@@ -53,15 +54,9 @@ def _chart_card(name: str, lang: str) -> dbc.Card:
 def _controls(p: BriefingPeriod, lang: str) -> html.Div:
     options = [{"label": t(f"briefing.period.{k}", lang), "value": k} for k in PERIODS]
     return html.Div(dbc.Row([
-        dbc.Col([
-            dbc.Label(t("briefing.period.label", lang), className="filter-label"),
-            dbc.RadioItems(id=IDS["period"], options=options, value=p.key, inline=True,
-                           className="btn-group period-switch", inputClassName="btn-check",
-                           labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active"),
-            dcc.DatePickerRange(id=IDS["dates"], start_date=p.first_day.isoformat(), end_date=p.last_day.isoformat(),
-                                display_format="DD-MM-YYYY", first_day_of_week=1, className="filter-dates",
-                                style={"display": "block" if p.key == "custom" else "none"}),
-        ], lg=6),
+        dbc.Col(period_control(IDS["period"], IDS["dates"], label=t("briefing.period.label", lang),
+                               options=options, value=p.key, first_day=p.first_day, last_day=p.last_day,
+                               custom=p.key == "custom"), lg=6),
         dbc.Col([
             html.A(t("briefing.download.pdf", lang), id=IDS["pdf"], download="", className="btn btn-primary btn-sm me-2"),
             html.Button(t("briefing.print", lang), id=IDS["print"], className="btn btn-outline-secondary btn-sm"),

@@ -123,9 +123,9 @@ def update_kpis(_n):
         status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         reason = type(exc).__name__
-        return error_tile("kpis_off_target", t("tile.kpis_off_target", lang), reason, lang), error_panel(reason, lang), None, None
+        return error_tile("kpis_off_target", t("services.off_target_count", lang), reason, lang), error_panel(reason, lang), None, None
     off = int((~frame["on_target"].astype(bool)).sum())
-    tile = kpi_tile("kpis_off_target", t("tile.kpis_off_target", lang), formatting.number(off, lang),
+    tile = kpi_tile("kpis_off_target", t("services.off_target_count", lang), formatting.number(off, lang),
                     detail=t("tile.of_total", lang, total=formatting.number(len(frame), lang)),
                     emphasis="danger" if off else "success", **ctx.freshness(status, "kpi_sheet"))
     return tile, off_target_list(frame, lang), f"({formatting.number(off, lang)})", _age(status, "kpi_sheet", lang)
