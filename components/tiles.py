@@ -43,7 +43,7 @@ def kpi_tile(kpi: str, label: str, value: str, *, detail: str | None = None, upd
     """One tile. ``emphasis`` ('danger', 'warning', 'success') colours the number; ``hero`` makes
     it the wall's most prominent tile and ``alarm`` fills it in red (red flags waiting)."""
     level, footer = "fresh", None
-    if updated_at is not None and now is not None:
+    if now is not None and (updated_at is not None or budget_seconds is not None):  # a source that never succeeded is red
         level, footer = freshness_note(updated_at, now, budget_seconds, lang=lang, tz=tz, tz_label=tz_label)
     body = [
         html.Div(label, className="kpi-label"),

@@ -68,7 +68,7 @@ def layout(**_query):
 def _age(status, key, lang):
     """The age line of a panel fed by source ``key``."""
     fresh = ctx.freshness(status, key)
-    if not fresh or fresh["updated_at"] is None and fresh["budget_seconds"] is None:
+    if not fresh or (fresh["updated_at"] is None and fresh["budget_seconds"] is None):  # the city has no such source
         return None
     level, text = freshness_note(fresh["updated_at"], fresh["now"], fresh["budget_seconds"], lang=lang,
                                  tz=fresh["tz"], tz_label=fresh["tz_label"])

@@ -94,3 +94,12 @@ def test_map_styles():
     assert map_style("auto", "dark") == "carto-darkmatter"
     assert map_style("auto", "light") == "carto-positron"
     assert map_style("open-street-map", "light") == "open-street-map"
+
+
+def test_a_tile_whose_source_never_updated_is_red_not_current():
+    tile = kpi_tile("complaints_open", "Aduan terbuka", "0", updated_at=None, budget_seconds=900, now=NOW)
+    assert _props(tile)["data-freshness"] == "red"
+    age = _find(tile, lambda c: getattr(c, "className", None) == "kpi-age")
+    assert age.children == "Belum ada data"
+    no_source = kpi_tile("complaints_open", "Aduan terbuka", "0", now=NOW)
+    assert _props(no_source)["data-freshness"] == "fresh"  # no source to age: no age line
