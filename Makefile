@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run serve test test-slow lint demo demo-million migrate simulate worker rollups-rebuild clean
+.PHONY: run serve prepare test test-slow lint demo demo-million migrate simulate worker rollups-rebuild clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,17 +16,20 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 ## run: install, migrate, seed the demo city on first start, serve on http://127.0.0.1:8050 with the live simulator
+## (the development server prepares the database itself, once, before it builds the app)
 run: $(VENV)/.runtime
-	$(PY) -m data_sources.migrate
 	$(PY) app.py
 
+## prepare: migrate, write the city profile's reference data, seed the demo city into an empty database
+prepare: $(VENV)/.runtime
+	$(PY) -m data_sources.prepare
+
 ## serve: the same app under gunicorn, as the Procfile does (no simulator; run `make simulate` beside it)
-serve: $(VENV)/.runtime
-	$(PY) -m data_sources.migrate
+serve: prepare
 	$(VENV)/bin/gunicorn app:server --preload --bind 127.0.0.1:$${PORT:-8050} --workers 2 --threads 4 --timeout 120
 
 simulate: $(VENV)/.runtime
-	$(PY) -m data_sources.simulator
+	$(PY) -m data_sources.demo.simulator
 
 ## worker: probes, device state rules, uptime roll-ups and raw-sample retention on a schedule
 worker: $(VENV)/.runtime
@@ -34,7 +37,7 @@ worker: $(VENV)/.runtime
 
 ## rollups-rebuild: recompute every uptime roll-up the raw samples still cover
 rollups-rebuild: $(VENV)/.runtime
-	$(PY) -m data_sources.uptime --rebuild
+	$(PY) -m data_sources.rules.uptime --rebuild
 
 migrate: $(VENV)/.runtime
 	$(PY) -m data_sources.migrate

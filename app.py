@@ -4,69 +4,28 @@ from __future__ import annotations
 import logging
 
 import dash
-from flask import Flask, redirect, request
+from flask import Flask
 
 from api import BLUEPRINTS
 from cities import load_profile
-from components.i18n import normalise_language
 from components.layout import shell
-from components.theme import normalise_theme
 from data_sources import runtime
-from data_sources.demo import ensure_demo
-from data_sources.db import database
-from data_sources.migrate import upgrade
+from data_sources.prepare import prepare
 from pages import _shell
 from settings import PROJECT_ROOT, Settings, load_settings
 
 log = logging.getLogger(__name__)
-COOKIE_MAX_AGE = 365 * 86400
 
 
-def _register_preferences(server: Flask) -> None:
-    """Language and theme live in cookies: set by /set-language/<code>, /set-theme/<name>,
-    or ``?lang=`` / ``?theme=`` on any page URL (handy for wall-screen bookmarks)."""
-    from pages._shared import LANGUAGE_COOKIE, THEME_COOKIE
-
-    def _back():
-        return redirect(request.referrer or "/")
-
-    @server.get("/set-language/<code>")
-    def set_language(code: str):
-        response = _back()
-        response.set_cookie(LANGUAGE_COOKIE, normalise_language(code), max_age=COOKIE_MAX_AGE, samesite="Lax")
-        return response
-
-    @server.get("/set-theme/<name>")
-    def set_theme(name: str):
-        response = _back()
-        response.set_cookie(THEME_COOKIE, normalise_theme(name), max_age=COOKIE_MAX_AGE, samesite="Lax")
-        return response
-
-    @server.after_request
-    def remember_query_preferences(response):
-        if request.method == "GET" and not request.path.startswith(("/_dash", "/assets", "/api")):
-            if "lang" in request.args:
-                response.set_cookie(LANGUAGE_COOKIE, normalise_language(request.args["lang"]), max_age=COOKIE_MAX_AGE)
-            if "theme" in request.args:
-                response.set_cookie(THEME_COOKIE, normalise_theme(request.args["theme"]), max_age=COOKIE_MAX_AGE)
-        return response
-
-
-def create_app(settings: Settings | None = None, *, prepare_database: bool = True) -> dash.Dash:
-    """Build the app. With ``prepare_database`` the schema is migrated and, if the settings
-    ask for it, the demo city is seeded into an empty database."""
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    """Build the app. It never writes to the database: migrating and seeding the demo city
+    are ``python -m data_sources.prepare``, run once before the app starts."""
     settings = settings or load_settings()
     profile = load_profile(settings.city)
     server = Flask(__name__)
     runtime.init_app(server, settings, profile)
-    if prepare_database:
-        upgrade(settings.database_url)
-        if settings.demo:
-            ensure_demo(database.engine, profile, settings.demo_seed, settings.boundaries_dir, settings.demo_size)
-        database.engine.dispose(close=False)  # gunicorn --preload forks after this: no shared connections
     for blueprint in BLUEPRINTS:
         server.register_blueprint(blueprint)
-    _register_preferences(server)
 
     app = dash.Dash(
         __name__,
@@ -97,9 +56,10 @@ def create_app(settings: Settings | None = None, *, prepare_database: bool = Tru
 def _run_development_server() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
+    prepare(settings)
     app = create_app(settings)
     if settings.demo and settings.simulate:
-        from data_sources.simulator import start_background
+        from data_sources.demo.simulator import start_background
 
         start_background(settings)
     app.run(host=settings.host, port=settings.port, debug=False)

@@ -1,9 +1,11 @@
-"""Read-only JSON endpoints for other city systems, as Flask blueprints."""
+"""The app's HTTP endpoints beside the Dash pages, as Flask blueprints: JSON for other city
+systems, the briefing's downloads, and the language and theme preferences."""
 from api.briefing import blueprint as briefing_blueprint
 from api.complaints import blueprint as complaints_blueprint
 from api.devices import blueprint as devices_blueprint
 from api.health import blueprint as health_blueprint
+from api.preferences import blueprint as preferences_blueprint
 
-BLUEPRINTS = (health_blueprint, complaints_blueprint, devices_blueprint, briefing_blueprint)
+BLUEPRINTS = (health_blueprint, complaints_blueprint, devices_blueprint, briefing_blueprint, preferences_blueprint)
 
-__all__ = ["BLUEPRINTS", "briefing_blueprint", "complaints_blueprint", "devices_blueprint", "health_blueprint"]
+__all__ = ["BLUEPRINTS"]

@@ -7,23 +7,20 @@ Also the city's Open311 GeoReport v2 service list and service requests (read-onl
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from api._json import plain, records
-from data_sources import clock, open311
+from components.i18n import t
+from data_sources.ingest import open311
 from data_sources.queries import complaints
 from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
-from data_sources.runtime import current_now, current_profile, current_settings
+from data_sources.rules.periods import Problem, local_day_start
+from data_sources.runtime import current_now_bucket as _now
+from data_sources.runtime import current_profile
 
 blueprint = Blueprint("complaints_api", __name__)
 MAX_LIST = 1000
-
-
-def _now() -> datetime:
-    return clock.bucket(current_now(), max(1, current_settings().cache_timeout_seconds))
 
 
 def _filter() -> ComplaintFilter:
@@ -34,7 +31,7 @@ def _limit(default: int) -> int:
     try:
         return max(1, min(MAX_LIST, int(request.args.get("limit", default))))
     except ValueError:
-        raise FilterError([("limit", f"bukan bilangan / not a number: {request.args.get('limit')!r}")]) from None
+        raise FilterError([Problem("limit", "api.problem.not_a_number", f"limit={request.args.get('limit')}"[:60])]) from None
 
 
 def _envelope(flt: ComplaintFilter, data, **extra):
@@ -45,8 +42,9 @@ def _envelope(flt: ComplaintFilter, data, **extra):
 
 @blueprint.errorhandler(FilterError)
 def _bad_filter(error: FilterError):
-    return jsonify({"error": "invalid_parameters",
-                    "problems": [{"parameter": name, "message": message} for name, message in error.problems]}), 400
+    return jsonify({"error": "invalid_parameters", "problems": [
+        {"parameter": p.parameter, "code": p.key, "value": p.value,
+         "message": f"{t(p.key, 'id', value=p.value)} / {t(p.key, 'en', value=p.value)}"} for p in error.problems]}), 400
 
 
 @blueprint.errorhandler(SQLAlchemyError)
@@ -57,26 +55,18 @@ def _database_error(error: SQLAlchemyError):
 @blueprint.get("/api/complaints/summary")
 def summary():
     flt, now = _filter(), _now()
-    figures = complaints.summary(flt, now, clock.local_day_start(now, current_profile().timezone))
+    figures = complaints.summary(flt, now, local_day_start(now, current_profile().timezone))
     return _envelope(flt, {k: plain(v) for k, v in figures.items()})
 
 
-@blueprint.get("/api/complaints/by-kecamatan")
-def by_kecamatan():
+BREAKDOWNS = {"by-kecamatan": complaints.by_kecamatan, "by-category": complaints.by_category,
+              "by-agency": complaints.by_agency}
+
+
+@blueprint.get("/api/complaints/<any('by-kecamatan', 'by-category', 'by-agency'):name>")
+def breakdown(name: str):
     flt = _filter()
-    return _envelope(flt, records(complaints.by_kecamatan(flt, _now())))
-
-
-@blueprint.get("/api/complaints/by-category")
-def by_category():
-    flt = _filter()
-    return _envelope(flt, records(complaints.by_category(flt, _now())))
-
-
-@blueprint.get("/api/complaints/by-agency")
-def by_agency():
-    flt = _filter()
-    return _envelope(flt, records(complaints.by_agency(flt, _now())))
+    return _envelope(flt, records(BREAKDOWNS[name](flt, _now())))
 
 
 @blueprint.get("/api/complaints/red-flags")

@@ -7,17 +7,18 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from api._json import plain, records
-from data_sources import clock
-from data_sources.models import DEVICE_KINDS
 from data_sources.queries import devices
-from data_sources.runtime import current_now, current_profile, current_settings
+from data_sources.rules.device_state import seconds_in_state
+from data_sources.runtime import current_now_bucket as _now
+from data_sources.runtime import current_profile
 
 blueprint = Blueprint("devices_api", __name__)
 MAX_LIST = 1000
 
 
-def _now():
-    return clock.bucket(current_now(), max(1, current_settings().cache_timeout_seconds))
+def _kinds() -> tuple[str, ...]:
+    """The kinds of device the city watches (its profile's ``devices``)."""
+    return tuple(current_profile().devices)
 
 
 def _summary(kind: str) -> dict:
@@ -27,7 +28,7 @@ def _summary(kind: str) -> dict:
 
 def _unknown_kind(kind: str):
     return jsonify({"error": "unknown_kind", "problems": [
-        {"parameter": "kind", "message": f"harus salah satu dari / must be one of {', '.join(DEVICE_KINDS)}: {kind!r}"}]}), 404
+        {"parameter": "kind", "message": f"harus salah satu dari / must be one of {', '.join(_kinds())}: {kind!r}"}]}), 404
 
 
 @blueprint.errorhandler(SQLAlchemyError)
@@ -38,12 +39,12 @@ def _database_error(error: SQLAlchemyError):
 @blueprint.get("/api/devices/states")
 def all_states():
     return jsonify({"city": current_profile().code, "generated_at": _now().isoformat(),
-                    "data": {kind: _summary(kind) for kind in DEVICE_KINDS}})
+                    "data": {kind: _summary(kind) for kind in _kinds()}})
 
 
 @blueprint.get("/api/devices/<kind>/states")
 def states(kind: str):
-    if kind not in DEVICE_KINDS:
+    if kind not in _kinds():
         return _unknown_kind(kind)
     return jsonify({"city": current_profile().code, "kind": kind, "generated_at": _now().isoformat(),
                     "data": _summary(kind)})
@@ -51,7 +52,7 @@ def states(kind: str):
 
 @blueprint.get("/api/devices/<kind>/down")
 def down(kind: str):
-    if kind not in DEVICE_KINDS:
+    if kind not in _kinds():
         return _unknown_kind(kind)
     raw = request.args.get("limit", "200")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIST:
@@ -60,7 +61,6 @@ def down(kind: str):
     now = _now()
     result = devices.down_list(current_profile().code, kind, now, limit=int(raw))
     frame = result["frame"]
-    frame = frame.assign(down_seconds=[(now - clock.as_datetime(s)).total_seconds() if s is not None else None
-                                       for s in frame["state_since"]])
+    frame = frame.assign(down_seconds=[seconds_in_state(s, now) for s in frame["state_since"]])
     return jsonify({"city": current_profile().code, "kind": kind, "generated_at": now.isoformat(),
                     "total": result["total"], "limit": int(raw), "data": records(frame)})

@@ -22,7 +22,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     layerVisibility: function (visible, built) {
       if (!built) { return window.dash_clientside.no_update; }
       const patch = new window.dash_clientside.Patch();
-      ["complaints", "cctv", "wifi"].forEach((key, index) => {
+      (built.layers || []).forEach((key, index) => {
         patch.assign(["data", index, "visible"], (visible || []).includes(key));
       });
       return patch.build();

@@ -37,6 +37,7 @@
         const pathname = window.location.pathname;
         const go = (path) => { if (path !== pathname) { navigate(path + config.query); } };
         const seq = alert ? alert.seq : 0;
+        if (alert) { document.documentElement.dataset.kioskPolls = alert.polls || 0; }  // the red-flag checks answered
         if (!state) {
           const here = config.stops.findIndex((stop) => stop.path === pathname);
           const index = here >= 0 ? here : 0;

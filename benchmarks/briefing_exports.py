@@ -17,6 +17,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from benchmarks.dash_timing import app_client
+
 
 def _timed(client, url: str) -> float:
     started = time.perf_counter()
@@ -28,12 +30,7 @@ def _timed(client, url: str) -> float:
 
 
 def run(database_url: str, now: datetime, runs: int, report=print) -> None:
-    from app import create_app
-    from settings import load_settings
-
-    settings = load_settings(database_url=database_url, cache_type="NullCache", demo=False, simulate=False,
-                             frozen_now=now, secret_key="benchmark")
-    client = create_app(settings, prepare_database=False).server.test_client()
+    client = app_client(database_url, now, map_style="auto")
     report(f"first PNG of the process (starts Chromium): {_timed(client, '/briefing/chart/late.png'):.2f} s")
     for query in ("?period=7d", "?period=30d"):
         pngs = [_timed(client, f"/briefing/chart/late.png{query}") for _ in range(runs)]

@@ -12,11 +12,9 @@ that first call) and, with ``--out``, writes it to a file.
 from __future__ import annotations
 
 import platform
-from datetime import datetime, timezone
 
-from sqlalchemy import create_engine, text
 
-from benchmarks.dash_timing import command_line, name, page_dependencies, payload, time_callback
+from benchmarks.dash_timing import app_client, as_utc, facts, main_for, name, page_dependencies, payload, time_callback
 
 VIEWS = {
     "today": {"period": "today"},
@@ -47,19 +45,10 @@ def _value(prop_id: str, params: dict, ids: dict[str, str]):
 
 
 def run(database_url: str, repeat: int) -> tuple[str, dict]:
-    from app import create_app
-    from settings import load_settings
-
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        complaints = conn.execute(text("SELECT count(*) FROM complaints")).scalar_one()
-        newest = conn.execute(text("SELECT max(received_at) FROM complaints")).scalar_one()
-    engine.dispose()
-    now = datetime.fromisoformat(str(newest)).replace(tzinfo=timezone.utc)
-    settings = load_settings(database_url=database_url, cache_type="NullCache", demo=False, simulate=False,
-                             map_style="offline", frozen_now=now)
-    app = create_app(settings, prepare_database=False)
-    client = app.server.test_client()
+    found = facts(database_url, {"complaints": "SELECT count(*) FROM complaints",
+                                 "newest": "SELECT max(received_at) FROM complaints"})
+    complaints, now = found["complaints"], as_utc(found["newest"])
+    client = app_client(database_url, now)
     from pages.complaints import IDS, PAGE  # importable once the app has registered its pages
 
     dependencies = page_dependencies(client, "/complaints", PAGE)
@@ -87,9 +76,7 @@ def run(database_url: str, repeat: int) -> tuple[str, dict]:
     return "\n".join(lines), results
 
 
-def main(argv: list[str] | None = None) -> int:
-    return command_line(argv, description=__doc__.splitlines()[0], default_url="sqlite:///benchmarks/out/complaints-1m.db",
-                        run=lambda url, repeat: run(url, repeat)[0])
+main = main_for(__doc__, "sqlite:///benchmarks/out/complaints-1m.db", lambda url, repeat: run(url, repeat)[0])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ import json
 import statistics
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
+from functools import partial
+
+from sqlalchemy import create_engine, text
 
 
 def payload(dependency: dict, value_of: Callable[[str, str], object]) -> dict:
@@ -51,6 +55,32 @@ def page_dependencies(client, path: str, prefix: str) -> list[dict]:
             if not d.get("clientside_function") and f"{prefix}-" in d["output"]]
 
 
+def facts(database_url: str, queries: dict[str, str]) -> dict:
+    """One scalar per named SQL query, on a connection of its own (what a table's header reports)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return {key: conn.execute(text(sql)).scalar_one() for key, sql in queries.items()}
+    finally:
+        engine.dispose()
+
+
+def as_utc(value) -> datetime:
+    """A timestamp read back from either database as an aware UTC datetime."""
+    return datetime.fromisoformat(str(value)).replace(tzinfo=timezone.utc)
+
+
+def app_client(database_url: str, now: datetime, **overrides):
+    """The app on ``database_url`` with its clock frozen at ``now``, the query cache off and no
+    map tiles, as a Flask test client (the database is prepared already: nothing is written)."""
+    from app import create_app
+    from settings import load_settings
+
+    values = dict(database_url=database_url, cache_type="NullCache", demo=False, simulate=False,
+                  map_style="offline", frozen_now=now, secret_key="benchmark") | overrides
+    return create_app(load_settings(**values)).server.test_client()
+
+
 def command_line(argv: list[str] | None, *, description: str, default_url: str, run: Callable[[str, int], str]) -> int:
     """The shared command line: ``--database-url``, ``--repeat``, ``--out``; prints the table."""
     parser = argparse.ArgumentParser(description=description)
@@ -64,3 +94,8 @@ def command_line(argv: list[str] | None, *, description: str, default_url: str, 
         with open(args.out, "w", encoding="utf-8") as handle:
             handle.write(table + "\n")
     return 0
+
+
+def main_for(module_doc: str, default_url: str, run: Callable[[str, int], str]) -> Callable[..., int]:
+    """A benchmark module's ``main(argv=None)``: ``command_line`` with its description and defaults."""
+    return partial(command_line, description=module_doc.splitlines()[0], default_url=default_url, run=run)

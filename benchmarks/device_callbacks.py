@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import os
 import platform
-from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.dash_timing import command_line, name, page_dependencies, payload, time_callback
+from benchmarks.dash_timing import app_client, as_utc, main_for, name, page_dependencies, payload, time_callback
 
 KINDS = ("cctv", "wifi")
 TABLES = ("devices", "device_samples", "device_uptime_hourly", "device_uptime_daily", "device_state_changes")
@@ -36,9 +35,6 @@ def _database_size(url: str, engine) -> str:
 
 
 def run(database_url: str, repeat: int) -> str:
-    from app import create_app
-    from settings import load_settings
-
     engine = create_engine(database_url)
     with engine.connect() as conn:
         counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
@@ -49,10 +45,8 @@ def run(database_url: str, repeat: int) -> str:
         history = conn.execute(text("SELECT min(day), max(day) FROM device_uptime_daily")).one()
     size = _database_size(database_url, engine)
     engine.dispose()
-    now = datetime.fromisoformat(str(newest)).replace(tzinfo=timezone.utc)
-    settings = load_settings(database_url=database_url, cache_type="NullCache", demo=False, simulate=False,
-                             map_style="offline", frozen_now=now)
-    client = create_app(settings, prepare_database=False).server.test_client()
+    now = as_utc(newest)
+    client = app_client(database_url, now)
     results: dict[str, dict[str, tuple[float, float, float]]] = {}
     for kind in KINDS:
         device_id = longest_down[kind]
@@ -78,9 +72,7 @@ def run(database_url: str, repeat: int) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    return command_line(argv, description=__doc__.splitlines()[0], default_url="sqlite:///benchmarks/out/devices-20k.db",
-                        run=run)
+main = main_for(__doc__, "sqlite:///benchmarks/out/devices-20k.db", run)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ from sqlalchemy import text
 
 from cities import load_profile
 from data_sources.db import make_engine
-from data_sources.device_state import record_samples, refresh_states
-from data_sources.uptime import prune_samples, roll_up, update_rollups
+from data_sources.rules.device_state import record_samples, refresh_states
+from data_sources.rules.uptime import prune_samples, roll_up, update_rollups
 
 
 def _timed(engine, job) -> tuple[float, object]:

@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from data_sources import models as m
-from data_sources.bulk import bulk_insert
+from data_sources.ingest.bulk import bulk_insert
 from data_sources.db import make_engine
 
 log = logging.getLogger(__name__)

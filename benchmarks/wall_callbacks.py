@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import json
 import platform
-from datetime import datetime, timezone
 
-from sqlalchemy import create_engine, text
-
-from benchmarks.dash_timing import command_line, name, payload, time_callback
+from benchmarks.dash_timing import app_client, as_utc, facts, main_for, name, payload, time_callback
 
 SHELL = ("freshness-strip", "kiosk-alert", "kiosk-config")
 LAYERS = ["complaints", "cctv", "wifi"]
@@ -45,21 +42,12 @@ def _rows(client, values: dict, repeat: int) -> list[tuple[str, tuple[float, flo
 
 
 def run(database_url: str, repeat: int) -> str:
-    from app import create_app
-    from settings import load_settings
-
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        complaints = conn.execute(text("SELECT count(*) FROM complaints")).scalar_one()
-        open_count = conn.execute(text(
-            "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected')")).scalar_one()
-        devices = conn.execute(text("SELECT count(*) FROM devices")).scalar_one()
-        newest = conn.execute(text("SELECT max(received_at) FROM complaints")).scalar_one()
-    engine.dispose()
-    now = datetime.fromisoformat(str(newest)).replace(tzinfo=timezone.utc)
-    settings = load_settings(database_url=database_url, cache_type="NullCache", demo=False, simulate=False,
-                             map_style="offline", frozen_now=now)
-    client = create_app(settings, prepare_database=False).server.test_client()
+    found = facts(database_url, {
+        "complaints": "SELECT count(*) FROM complaints", "devices": "SELECT count(*) FROM devices",
+        "open": "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected')",
+        "newest": "SELECT max(received_at) FROM complaints"})
+    complaints, open_count, devices = found["complaints"], found["open"], found["devices"]
+    client = app_client(database_url, as_utc(found["newest"]))
     values = {"overview-refresh.n_intervals": 1, "overview-layers.value": LAYERS, "kiosk-watch.n_intervals": 1,
               "kiosk-alert.data": None, "freshness-tick.n_intervals": 1,
               "kiosk-search.data": "?kiosk=1&rotate=overview,complaints,cctv,wifi&seconds=60,30,30,30"}
@@ -73,9 +61,7 @@ def run(database_url: str, repeat: int) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    return command_line(argv, description=__doc__.splitlines()[0], default_url="sqlite:///benchmarks/out/million.db",
-                        run=run)
+main = main_for(__doc__, "sqlite:///benchmarks/out/million.db", run)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,18 @@
-"""Chart figures."""
+"""Chart figures: pure builders, frames in, plotly figures out."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.theme import figure_template
+
+
+def with_message(figure: go.Figure, text: str) -> go.Figure:
+    """``figure`` with ``text`` in its middle and no axes: what an empty chart shows."""
+    figure.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return figure
 
 
 def horizontal_bars(frame: pd.DataFrame, label_column: str, value_column: str, *, value_label: str, theme: str,
@@ -24,11 +32,7 @@ def horizontal_bars(frame: pd.DataFrame, label_column: str, value_column: str, *
         xaxis={"title": {"text": value_label}},
         uirevision="keep",
     )
-    if frame.empty:
-        figure.add_annotation(text=empty_text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
-        figure.update_xaxes(visible=False)
-        figure.update_yaxes(visible=False)
-    return figure
+    return with_message(figure, empty_text) if frame.empty else figure
 
 
 def target_trend(frame: pd.DataFrame, *, target: float, value_label: str, target_label: str, theme: str) -> go.Figure:
@@ -64,9 +68,7 @@ def category_stack(frame: pd.DataFrame, *, x_column: str, label_column: str, x_v
     The ``top`` categories by total keep their colour; the rest are summed as ``other_label``.
     ``x_values`` fixes the axis (every day or every hour, zeros included)."""
     figure = go.Figure()
-    if frame.empty:
-        figure.add_annotation(text=empty_text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
-    else:
+    if not frame.empty:
         totals = frame.groupby(label_column)["count"].sum().sort_values(ascending=False)
         keep = list(totals.index[:top])
         labels = frame[label_column].where(frame[label_column].isin(keep), other_label)
@@ -81,4 +83,4 @@ def category_stack(frame: pd.DataFrame, *, x_column: str, label_column: str, x_v
         xaxis={"title": {"text": x_title}, "type": "category"}, yaxis={"title": {"text": value_label}},
         legend={"orientation": "h", "y": -0.25}, uirevision="keep",
     )
-    return figure
+    return with_message(figure, empty_text) if frame.empty else figure

@@ -1,6 +1,6 @@
-"""Figures and table rows of the device pages (/cctv, /wifi): the state map, uptime bars,
-the 30-day history, a device's state timeline and the down list. Pure builders: they take
-query results and return figures or plain rows."""
+"""Figures, rows and panels of the device pages (/cctv, /wifi): the state map, uptime bars,
+the 30-day history, the down list and a device's detail with its state timeline. Pure
+builders: they take query results and return figures, plain rows or components."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,20 +8,21 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
 from components import formatting
+from components.cards import GRAPH_CONFIG
+from components.charts import with_message
 from components.i18n import t
-from components.theme import STATE_COLOURS, figure_template
+from components.status import COLOURS, uptime_level
+from components.theme import MARKER_OPACITY, MARKER_SIZES, STATE_COLOURS, figure_template
+from data_sources.clock import as_datetime
+from data_sources.rules.device_state import seconds_in_state
 
 # drawing order on the map: the states that need attention last, so they sit on top
 MAP_ORDER = ("online", "degraded", "unknown", "offline")
-_MARKER = {"online": (6, 0.55), "degraded": (8, 0.85), "unknown": (8, 0.85), "offline": (11, 1.0)}
-
-
-def _empty(figure: go.Figure, text: str) -> go.Figure:
-    figure.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    return figure
+STATE_BADGES = {"online": "success", "degraded": "warning", "offline": "danger", "unknown": "secondary"}
 
 
 def device_map(points: pd.DataFrame, *, lang: str, theme: str, style, center: tuple[float, float],
@@ -34,7 +35,7 @@ def device_map(points: pd.DataFrame, *, lang: str, theme: str, style, center: tu
     traces = []
     for state in MAP_ORDER:
         part = points[points["state"] == state]
-        size, opacity = _MARKER[state]
+        size, opacity = MARKER_SIZES[state], MARKER_OPACITY[state]
         label = t(f"device.state.{state}", lang)
         traces.append({
             "type": "scattermap", "mode": "markers", "name": f"{label} ({formatting.number(len(part), lang)})",
@@ -58,12 +59,11 @@ def uptime_bars(frame: pd.DataFrame, label_column: str, *, lang: str, theme: str
     """Uptime per group (share), worst first, red below its target; the target as a marker."""
     figure = go.Figure()
     if frame.empty or frame["uptime"].isna().all():
-        return _empty(figure, empty_text)
+        return with_message(figure, empty_text)
     frame = frame.dropna(subset=["uptime"])
-    below = frame["uptime"] < frame["target"]
     figure.add_trace(go.Bar(
         x=frame["uptime"] * 100, y=frame[label_column], orientation="h",
-        marker_color=["#e03131" if b else "#2f9e44" for b in below],
+        marker_color=[COLOURS[uptime_level(u, g) or "success"] for u, g in zip(frame["uptime"], frame["target"])],
         text=[formatting.percent(u, lang) for u in frame["uptime"]], textposition="auto",
         customdata=frame["devices"], name=t("device.uptime", lang),
         hovertemplate="%{y}: %{text} (%{customdata} " + t("device.devices", lang) + ")<extra></extra>"))
@@ -82,7 +82,7 @@ def uptime_history(frame: pd.DataFrame, *, target: float | None, lang: str, them
     """Daily uptime (line) against the target (dashed), and devices mostly down each day (bars)."""
     figure = go.Figure()
     if frame["uptime"].isna().all():
-        return _empty(figure, empty_text)
+        return with_message(figure, empty_text)
     days = [d.isoformat() for d in frame["day"]]
     figure.add_trace(go.Bar(x=days, y=frame["devices_down"], name=t("device.history.down", lang), yaxis="y2",
                             marker_color="rgba(224,49,49,0.35)",
@@ -143,9 +143,7 @@ def down_rows(frame: pd.DataFrame, now: datetime, *, lang: str, tz: str, tz_labe
     """Rows of the down list, in the order given (longest down first); durations in words."""
     rows = []
     for record in frame.to_dict("records"):
-        since = record["state_since"]
-        seconds = (now - pd.Timestamp(since).to_pydatetime()).total_seconds() if since is not None and not pd.isna(
-            since) else None
+        seconds = seconds_in_state(record["state_since"], now)
         notes = []
         if record["in_maintenance"]:
             notes.append(t("device.note.maintenance", lang))
@@ -159,10 +157,60 @@ def down_rows(frame: pd.DataFrame, now: datetime, *, lang: str, tz: str, tz_labe
             "down_for": formatting.duration(seconds, lang) if seconds is not None else "–",
             "down_seconds": round(seconds) if seconds is not None else 0,
             "kecamatan": record["kecamatan"] if isinstance(record["kecamatan"], str) else "–",
-            "last_seen": formatting.local_datetime(pd.Timestamp(record["last_seen_at"]).to_pydatetime()
-                                                   if record["last_seen_at"] is not None
-                                                   and not pd.isna(record["last_seen_at"]) else None,
-                                                   tz, tz_label, lang),
+            "last_seen": formatting.local_datetime(as_datetime(record["last_seen_at"]), tz, tz_label, lang),
             "notes": ", ".join(notes),
         })
     return rows
+
+
+def _fact(label: str, value) -> html.Div:
+    return html.Div([html.Dt(label, className="col-5"), html.Dd(value, className="col-7 mb-1")], className="row")
+
+
+def detail_panel(detail: dict, segments: pd.DataFrame, now: datetime, *, lang: str, theme: str, tz: str,
+                 tz_label: str) -> html.Div:
+    """One device (``queries.devices.device_detail``): facts, badges, the state timeline over its
+    window (``segments``: start, end, state) and its latest changes."""
+    device = detail["device"]
+    when = lambda moment: formatting.local_datetime(moment, tz, tz_label, lang)  # noqa: E731
+    hourly = detail["hourly"]
+    known = float(hourly["known_seconds"].sum()) if len(hourly) else 0.0
+    uptime = float(hourly["up_seconds"].sum()) / known if known else None
+    state, since = device["state"], device["state_since"]
+    badges = [html.Span(dbc.Badge(t(f"device.state.{state}", lang), color=STATE_BADGES[state], className="me-2 fs-6"),
+                        **{"data-device-state": state})]
+    seconds = seconds_in_state(since, now)
+    if seconds is not None:
+        badges.append(html.Span(formatting.duration(seconds, lang), className="me-2"))
+    notes = []
+    if device["flapping"]:
+        notes.append(dbc.Alert(t("device.detail.flapping", lang), color="warning", className="py-1 mb-2"))
+    for window in detail["maintenance"].itertuples():
+        notes.append(dbc.Alert(t("device.detail.maintenance", lang, start=when(window.starts_at), end=when(window.ends_at),
+                                 reason=window.reason or "–"), color="info", className="py-1 mb-2"))
+    changes = detail["changes"].tail(8).iloc[::-1]
+    change_list = (html.Ul([html.Li(f"{when(c.at)}: {t(f'device.state.{c.from_state}', lang) if c.from_state else '–'}"
+                                    f" → {t(f'device.state.{c.to_state}', lang)}") for c in changes.itertuples()],
+                           className="small mb-0")
+                   if len(changes) else html.P(t("device.detail.no_changes", lang), className="small"))
+    return html.Div([
+        html.H5(device["name"], className="mb-1", **{"data-device-id": str(device["id"])}),
+        html.Div(badges, className="mb-2"),
+        *notes,
+        html.Dl([
+            _fact(t("device.detail.id", lang), device["external_id"]),
+            _fact(t("device.detail.kecamatan", lang), device["kecamatan"] or "–"),
+            *([_fact(t("device.detail.site", lang), t(f"site.{device['site_type']}", lang))]
+              if device["site_type"] else []),
+            _fact(t("device.detail.state_since", lang), when(since)),
+            _fact(t("device.detail.last_seen", lang), when(device["last_seen_at"])),
+            _fact(t("device.detail.source", lang), f"{device['source']} ({device['check_method']})"),
+            _fact(t("device.detail.uptime_7d", lang), formatting.percent(uptime, lang, digits=2)),
+            _fact(t("device.detail.target", lang), formatting.percent(device["uptime_target"] / 100, lang)),
+        ], className="small mb-2"),
+        html.H6(t("device.detail.timeline", lang)),
+        dcc.Graph(figure=state_timeline(segments, lang=lang, theme=theme, tz=tz), config=GRAPH_CONFIG,
+                  className="timeline-graph"),
+        html.H6(t("device.detail.changes", lang), className="mt-2"),
+        change_list,
+    ], className="device-detail-body")

@@ -1,6 +1,7 @@
-"""The complaint filter bar: period, dates, kecamatan, category, agency and status.
-
-Built from a parsed ``ComplaintFilter`` so a pasted link shows its filters in the controls."""
+"""Filter controls: the period switch with its date range (the complaints page and the
+briefing), the complaint filter bar (period, kecamatan, category, agency and status; built from
+a parsed ``ComplaintFilter`` so a pasted link shows its filters in the controls), and the
+warning that names what a link asked for but could not be used."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -10,6 +11,7 @@ from cities import CityProfile
 from components.i18n import t
 from data_sources.models import COMPLAINT_STATUSES
 from data_sources.queries.filters import PERIODS, ComplaintFilter
+from data_sources.rules.periods import Problem
 
 
 def _multi(control_id: str, label: str, options: list[dict], value: tuple[str, ...], lang: str) -> dbc.Col:
@@ -40,8 +42,8 @@ def filter_bar(ids: dict[str, str], flt: ComplaintFilter, profile: CityProfile, 
     period_options = [{"label": t(f"complaints.period.{p}", lang), "value": p} for p in PERIODS]
     return html.Div(dbc.Row([
         dbc.Col(period_control(ids["period"], ids["dates"], label=t("complaints.filter.period", lang),
-                               options=period_options, value=flt.period, first_day=flt.first_day,
-                               last_day=flt.last_day, custom=flt.period == "custom"), lg=4),
+                               options=period_options, value=flt.period.key, first_day=flt.first_day,
+                               last_day=flt.last_day, custom=flt.period.key == "custom"), lg=4),
         _multi(ids["kecamatan"], t("complaints.filter.kecamatan", lang),
                [{"label": k.name, "value": k.code} for k in profile.kecamatan], flt.kecamatan, lang),
         _multi(ids["category"], t("complaints.filter.category", lang),
@@ -64,3 +66,11 @@ def params_from_controls(period: str | None, start_date: str | None, end_date: s
         if values:
             params[name] = ",".join(values)
     return params
+
+
+def problems_notice(problems: tuple[Problem, ...], lang: str, class_name: str = "") -> dbc.Alert | None:
+    """One warning naming each part of the URL that was not used as given (``rules.periods.Problem``)."""
+    if not problems:
+        return None
+    items = "; ".join(t(p.key, lang, value=p.value) for p in problems)
+    return dbc.Alert(f"{t('problem.intro', lang)} {items}", color="warning", className=f"py-1 {class_name}".strip())

@@ -7,6 +7,7 @@ import pandas as pd
 
 from components import formatting
 from components.i18n import t
+from components.status import on_time_cell_rules
 
 
 def _number_format(lang: str, digits: int = 0) -> dict:
@@ -32,8 +33,7 @@ def agency_columns(lang: str) -> list[dict]:
         {"field": "answered_on_time", "headerName": t("complaints.col.on_time", lang), **number},
         {"field": "share_on_time", "headerName": t("complaints.col.share_on_time", lang), "type": "numericColumn",
          "valueFormatter": _percent_format(lang), "width": 130, "sort": "asc",
-         "cellClassRules": {"cell-danger": "params.value != null && params.value < 0.8",
-                            "cell-success": "params.value != null && params.value >= 0.95"}},
+         "cellClassRules": on_time_cell_rules()},
         {"field": "median_response_hours", "headerName": t("complaints.col.median_hours", lang),
          "type": "numericColumn", "valueFormatter": _number_format(lang, 1), "width": 170},
         {"field": "open", "headerName": t("complaints.col.open", lang), **number},

@@ -1,4 +1,4 @@
-"""Tables for KPIs, indicators and sources: DataFrame in, dbc.Table out."""
+"""Tables for KPIs, indicators, sources and reports: DataFrame (or rows of text) in, dbc.Table out."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,6 +18,15 @@ def _table(headers: list[str], rows: list[list], table_id: str) -> dbc.Table:
         [html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody([html.Tr(r) for r in rows])],
         striped=True, hover=True, responsive=True, className="table-compact", id=table_id,
     )
+
+
+def text_table(header: list[str], rows: list[list[str]], table_id: str, numbers_from: int = 1,
+               class_name: str = "table-compact") -> dbc.Table:
+    """A table of ready-formatted text; columns from ``numbers_from`` on hold numbers and are right-aligned."""
+    align = lambda i: "text-end" if i >= numbers_from else None  # noqa: E731
+    return dbc.Table([html.Thead(html.Tr([html.Th(h, className=align(i)) for i, h in enumerate(header)])),
+                      html.Tbody([html.Tr([html.Td(v, className=align(i)) for i, v in enumerate(row)]) for row in rows])],
+                     size="sm", striped=True, hover=True, responsive=True, className=class_name, id=table_id)
 
 
 def _value(value: float, unit: str, lang: str) -> str:
@@ -86,3 +95,24 @@ def source_table(frame: pd.DataFrame, now: datetime, lang: str, tz: str, tz_labe
     headers = [t(k, lang) for k in ("sources.name", "sources.kind", "sources.last_success", "sources.budget",
                                     "sources.state")]
     return _table(headers, rows, "sources-table")
+
+
+def run_table(runs: pd.DataFrame, lang: str, tz: str, tz_label: str) -> dbc.Table:
+    """The latest import runs (``queries.sources.latest_runs``), newest first."""
+    when = lambda v: formatting.local_datetime(as_datetime(v), tz, tz_label, lang)  # noqa: E731
+    n = lambda v: formatting.number(v, lang)  # noqa: E731
+    header = [t(k, lang) for k in ("sources.name", "sources.started", "sources.status", "sources.received",
+                                   "sources.accepted", "sources.refused")]
+    rows = [[r.source, when(r.started_at), t(f"run.{r.status}", lang), n(r.rows_received), n(r.rows_accepted),
+             n(r.rows_rejected)] for r in runs.itertuples()]
+    return text_table(header, rows, "sources-runs-table", numbers_from=3)
+
+
+def rejected_table(rejected: pd.DataFrame, lang: str, tz: str, tz_label: str) -> dbc.Table | html.P:
+    """Refused records with their reasons (``queries.sources.rejected_records``, already masked)."""
+    if rejected.empty:
+        return html.P(t("sources.none", lang))
+    header = [t(k, lang) for k in ("sources.name", "sources.started", "sources.reason", "sources.raw")]
+    rows = [[r.source, formatting.local_datetime(as_datetime(r.created_at), tz, tz_label, lang), r.reason,
+             html.Code(r.raw)] for r in rejected.itertuples()]
+    return text_table(header, rows, "sources-rejected-table", numbers_from=len(header))

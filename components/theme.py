@@ -11,6 +11,11 @@ _PALETTE = {
 }
 SEQUENTIAL = {"light": "YlOrRd", "dark": "Inferno"}
 STATE_COLOURS = {"online": "#2fb344", "degraded": "#f59f00", "offline": "#e03131", "unknown": "#868e96"}
+FLAG_COLOURS = {"red": "#e03131", "amber": "#f59f00", "open": "#4dabf7"}
+# Map marker sizes (CSS pixels at a 16 px root font) for device states and complaint flags:
+# what needs attention is largest, so a few devices down stand out among thousands up.
+MARKER_SIZES = {"online": 6, "degraded": 8, "unknown": 8, "offline": 11, "open": 6, "amber": 8, "red": 11}
+MARKER_OPACITY = {"online": 0.55, "degraded": 0.85, "unknown": 0.85, "offline": 1.0}
 
 
 def normalise_theme(value: str | None, default: str = "light") -> str:

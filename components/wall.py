@@ -14,12 +14,10 @@ from dash import Patch, html
 
 from components import formatting
 from components.i18n import t
-from components.theme import STATE_COLOURS, figure_template
+from components.theme import FLAG_COLOURS, MARKER_SIZES, STATE_COLOURS, figure_template
+from data_sources.rules.device_state import seconds_in_state
 
-LAYERS = ("complaints", "cctv", "wifi")
-FLAG_COLOURS = {"red": "#e03131", "amber": "#f59f00", "open": "#4dabf7"}
-_FLAG_SIZE = {"red": 11, "amber": 8, "open": 6}
-_STATE_SIZE = {"online": 5, "degraded": 8, "unknown": 8, "offline": 11}
+COMPLAINT_LAYER = "complaints"  # the other layers are the city's device kinds
 _DRAW_ORDER = {"open": 0, "amber": 1, "red": 2, "online": 0, "degraded": 1, "unknown": 2, "offline": 3}
 
 
@@ -31,7 +29,7 @@ def complaint_layer(frame: pd.DataFrame, lang: str) -> dict:
     levels = [t(f"wall.flag.{level}", lang) for level in frame["level"]]
     return {"name": t("wall.layer.complaints", lang), "lat": frame["lat"].tolist(), "lon": frame["lon"].tolist(),
             "text": [f"{n} · {lv}" for n, lv in zip(names, levels)],
-            "color": frame["level"].map(FLAG_COLOURS).tolist(), "size": frame["level"].map(_FLAG_SIZE).tolist()}
+            "color": frame["level"].map(FLAG_COLOURS).tolist(), "size": frame["level"].map(MARKER_SIZES).tolist()}
 
 
 def device_layer(points: pd.DataFrame, kind: str, lang: str) -> dict:
@@ -40,7 +38,7 @@ def device_layer(points: pd.DataFrame, kind: str, lang: str) -> dict:
     states = [t(f"device.state.{s}", lang) for s in points["state"]]
     return {"name": t(f"wall.layer.{kind}", lang), "lat": points["lat"].tolist(), "lon": points["lon"].tolist(),
             "text": [f"{n} · {s}" for n, s in zip(points["name"], states)],
-            "color": points["state"].map(STATE_COLOURS).tolist(), "size": points["state"].map(_STATE_SIZE).tolist()}
+            "color": points["state"].map(STATE_COLOURS).tolist(), "size": points["state"].map(MARKER_SIZES).tolist()}
 
 
 def _sizes(layer: dict, scale: float) -> list[float]:
@@ -53,9 +51,9 @@ def _trace(layer: dict, visible: bool, marker_scale: float) -> dict:
             "hovertemplate": "%{text}<extra></extra>", "visible": visible}
 
 
-def layered_map(layers: list[dict], visible: list[str], *, theme: str, style, center: tuple[float, float],
+def layered_map(layers: dict[str, dict], visible: list[str], *, theme: str, style, center: tuple[float, float],
                 zoom: float, boundaries: dict | None = None, note: str | None = None, marker_scale: float = 1.0) -> dict:
-    """The wall map as a plain figure dict: one trace per entry of ``layers`` (in ``LAYERS``
+    """The wall map as a plain figure dict: one trace per entry of ``layers`` (key -> layer, in
     order), shown when its key is in ``visible``, over the kecamatan ``boundaries`` (GeoJSON,
     WGS 84) drawn as lines. ``center`` is (lat, lon); ``marker_scale`` enlarges the points on
     screens whose type is scaled up (a 4K wall)."""
@@ -71,14 +69,14 @@ def layered_map(layers: list[dict], visible: list[str], *, theme: str, style, ce
         layout["annotations"] = [{"text": note, "x": 0.01, "y": 0.01, "xref": "paper", "yref": "paper",
                                   "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 11},
                                   "bgcolor": "rgba(128,128,128,0.25)"}]
-    return {"data": [_trace(layer, key in visible, marker_scale) for key, layer in zip(LAYERS, layers)],
+    return {"data": [_trace(layer, key in visible, marker_scale) for key, layer in layers.items()],
             "layout": layout}
 
 
-def layered_map_patch(layers: list[dict], marker_scale: float = 1.0) -> Patch:
+def layered_map_patch(layers: dict[str, dict], marker_scale: float = 1.0) -> Patch:
     """The same traces' points, names and colours, replaced in place (visibility untouched)."""
     patch = Patch()
-    for index, layer in enumerate(layers):
+    for index, layer in enumerate(layers.values()):
         for key in ("lat", "lon", "text", "name"):
             patch["data"][index][key] = layer[key]
         patch["data"][index]["marker"]["color"] = layer["color"]
@@ -119,8 +117,8 @@ def down_device_list(frames: dict[str, pd.DataFrame], now: datetime, lang: str) 
     frame = frame.sort_values(["state", "since"], ascending=[False, True], na_position="first", kind="stable")
     rows = []
     for _, row in frame.iterrows():
-        since = row["since"]
-        figure = formatting.duration((now - since.to_pydatetime()).total_seconds(), lang) if pd.notna(since) else "–"
+        seconds = seconds_in_state(row["since"], now)
+        figure = "–" if seconds is None else formatting.duration(seconds, lang)
         sub = " · ".join(v for v in (t(f"wall.kind.{row['kind']}", lang), t(f"device.state.{row['state']}", lang),
                                      row["kecamatan"]) if isinstance(v, str))
         rows.append(_row(row["name"], sub, figure, tone="danger" if row["state"] == "offline" else "warning",
@@ -128,17 +126,15 @@ def down_device_list(frames: dict[str, pd.DataFrame], now: datetime, lang: str) 
     return html.Ul(rows, className="wall-list")
 
 
-def off_target_list(frame: pd.DataFrame, lang: str) -> html.Ul | html.Div:
-    """KPIs whose latest value misses its target (``queries.kpis.LATEST_COLUMNS``), furthest first."""
-    off = frame[~frame["on_target"].astype(bool)]
+def off_target_list(off: pd.DataFrame, lang: str) -> html.Ul | html.Div:
+    """KPIs whose latest value misses its target (``queries.kpis.status``'s ``off``: furthest first)."""
     if off.empty:
         return html.Div(t("wall.all_on_target", lang), className="wall-empty")
-    gap = (off["value"] - off["target"]).abs() / off["target"].abs().where(off["target"] != 0, 1)
     rows = [
         _row(row[f"name_{lang}"], row["agency"] if isinstance(row["agency"], str) else "",
              t("wall.value_vs_target", lang, value=formatting.number(row["value"], lang, 1),
                target=formatting.number(row["target"], lang, 1), unit=row["unit"] or ""), tone="danger",
              **{"data-kpi-code": row["code"]})
-        for _, row in off.assign(_gap=gap).sort_values("_gap", ascending=False).iterrows()
+        for _, row in off.iterrows()
     ]
     return html.Ul(rows, className="wall-list")

@@ -1,8 +1,8 @@
-"""Time helpers: UTC now, rounded buckets for cache keys, local day bounds."""
+"""Instants: UTC now, a rounded now for cache keys, DataFrame cells as aware datetimes.
+Local days and periods are in ``data_sources.rules.periods``."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timezone
 
 
 def utcnow() -> datetime:
@@ -13,21 +13,6 @@ def bucket(moment: datetime, seconds: int) -> datetime:
     """``moment`` floored to a multiple of ``seconds`` (a stable cache key)."""
     stamp = int(moment.timestamp())
     return datetime.fromtimestamp(stamp - stamp % seconds, timezone.utc)
-
-
-def local_day_start(moment: datetime, tz: str) -> datetime:
-    """UTC instant of local midnight of the day ``moment`` falls on in ``tz``."""
-    local = moment.astimezone(ZoneInfo(tz))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
-
-
-def local_month_start(moment: datetime, tz: str) -> datetime:
-    local = moment.astimezone(ZoneInfo(tz))
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
-
-
-def days_ago(moment: datetime, days: int) -> datetime:
-    return moment - timedelta(days=days)
 
 
 def as_datetime(value) -> datetime | None:

@@ -22,7 +22,7 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from data_sources.types import UTCDateTime
 
@@ -38,12 +38,44 @@ COMPLAINT_STATUSES = ("received", "assigned", "responded", "in_progress", "resol
 OPEN_STATUSES = ("received", "assigned", "responded", "in_progress", "reopened")
 # the same as SQL text with literals, so a partial index on open complaints matches the queries
 OPEN_STATUS_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
-DEVICE_KINDS = ("cctv", "wifi")
 DEVICE_STATES = ("online", "degraded", "offline", "unknown")
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class CityOwned:
+    """A row that belongs to one city and is named by a key unique within it (``city_key``: the
+    column; agencies, categories, sources, KPIs and indicators)."""
+
+    city_key = "code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("city_code", cls.city_key),)
+
+
+class Measure:
+    """What a KPI and an indicator both are: a named figure with a unit and a target, better
+    when ``higher`` or ``lower``."""
+
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(32))
+    target: Mapped[float] = mapped_column(Float)
+    direction: Mapped[str] = mapped_column(String(8))  # higher | lower
+
+
+class ReportedValue:
+    """A figure a source reported: its value, which source and when it last changed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # --- reference data -------------------------------------------------------------------
@@ -67,22 +99,16 @@ class Region(Base):
     geometry_approximate: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Agency(Base):
+class Agency(CityOwned, Base):
     """A city agency (OPD) that answers complaints and owns KPIs."""
 
     __tablename__ = "agencies"
-    __table_args__ = (UniqueConstraint("city_code", "code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_code: Mapped[str] = mapped_column(String(8))
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
 
 
-class ComplaintCategory(Base):
+class ComplaintCategory(CityOwned, Base):
     __tablename__ = "complaint_categories"
-    __table_args__ = (UniqueConstraint("city_code", "code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_code: Mapped[str] = mapped_column(String(8))
     code: Mapped[str] = mapped_column(String(32))
     name_id: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
@@ -96,13 +122,11 @@ class ComplaintCategory(Base):
 # --- sources and ingest bookkeeping ------------------------------------------------------
 
 
-class Source(Base):
+class Source(CityOwned, Base):
     """A feed the live room reads: an Open311 API, an NVR export, a probe, a spreadsheet."""
 
     __tablename__ = "sources"
-    __table_args__ = (UniqueConstraint("city_code", "key"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_code: Mapped[str] = mapped_column(String(8))
+    city_key = "key"
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
@@ -369,56 +393,32 @@ class DeviceUptimeGroupDaily(UptimeGroupTotals, Base):
 # --- KPIs and smart-city indicators ---------------------------------------------------------
 
 
-class KpiDefinition(Base):
+class KpiDefinition(CityOwned, Measure, Base):
     __tablename__ = "kpi_definitions"
-    __table_args__ = (UniqueConstraint("city_code", "code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_code: Mapped[str] = mapped_column(String(8))
     code: Mapped[str] = mapped_column(String(64))
-    name_id: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    unit: Mapped[str] = mapped_column(String(32))
-    target: Mapped[float] = mapped_column(Float)
-    direction: Mapped[str] = mapped_column(String(8))  # higher | lower
     period: Mapped[str] = mapped_column(String(12))  # monthly | quarterly | yearly
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
 
-class KpiValue(Base):
+class KpiValue(ReportedValue, Base):
     __tablename__ = "kpi_values"
     __table_args__ = (UniqueConstraint("kpi_id", "period_start"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi_definitions.id", ondelete="CASCADE"))
     period_start: Mapped[date] = mapped_column(Date)
-    value: Mapped[float] = mapped_column(Float)
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Indicator(Base):
+class Indicator(CityOwned, Measure, Base):
     """A smart-city indicator, grouped by dimension (Governance ... Environment)."""
 
     __tablename__ = "indicators"
-    __table_args__ = (UniqueConstraint("city_code", "code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_code: Mapped[str] = mapped_column(String(8))
     code: Mapped[str] = mapped_column(String(64))
     dimension: Mapped[str] = mapped_column(String(16))
     sub_dimension: Mapped[str] = mapped_column(String(120))
-    name_id: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    unit: Mapped[str] = mapped_column(String(32))
-    target: Mapped[float] = mapped_column(Float)
-    direction: Mapped[str] = mapped_column(String(8))
 
 
-class IndicatorValue(Base):
+class IndicatorValue(ReportedValue, Base):
     __tablename__ = "indicator_values"
     __table_args__ = (UniqueConstraint("indicator_id", "year"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
-    value: Mapped[float] = mapped_column(Float)
     evidence: Mapped[str | None] = mapped_column(Text)  # link or document reference
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask_caching import Cache
 
 from cities import CityProfile
+from data_sources import clock
 from data_sources.db import database
 from settings import Settings
 
@@ -46,3 +47,9 @@ def current_now() -> datetime:
     if frozen is None:
         return datetime.now(timezone.utc)
     return frozen if frozen.tzinfo else frozen.replace(tzinfo=timezone.utc)
+
+
+def current_now_bucket() -> datetime:
+    """The app's clock floored to the cache timeout: the ``now`` that query functions take, so
+    that the refreshes of many screens within one timeout share one cached result."""
+    return clock.bucket(current_now(), max(1, current_settings().cache_timeout_seconds))

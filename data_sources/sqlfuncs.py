@@ -19,24 +19,29 @@ def _offset_hours(tz: str) -> float:
     return offset.total_seconds() / 3600 if offset else 0.0
 
 
+def _two_arguments(function, default: str, sqlite: str) -> None:
+    """Compile ``function(a, b)`` from one template per dialect (``{a}`` and ``{b}`` are the
+    compiled arguments): ``default`` for PostgreSQL, ``sqlite`` for SQLite."""
+
+    def compile_from(template: str):
+        def compile_(element, compiler, **kw):
+            a, b = (compiler.process(clause, **kw) for clause in element.clauses)
+            return template.format(a=a, b=b)
+        return compile_
+
+    compiles(function)(compile_from(default))
+    compiles(function, "sqlite")(compile_from(sqlite))
+
+
 class seconds_between(FunctionElement):
-    """Seconds from ``start`` to ``end`` (float; NULL if either is NULL)."""
+    """Seconds from ``start`` to ``end``: ``seconds_between(end, start)`` (float; NULL if either is NULL)."""
 
     type = Float()
     inherit_cache = True
     name = "seconds_between"
 
 
-@compiles(seconds_between)
-def _seconds_between_default(element, compiler, **kw):
-    end, start = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM (({compiler.process(end, **kw)}) - ({compiler.process(start, **kw)})))"
-
-
-@compiles(seconds_between, "sqlite")
-def _seconds_between_sqlite(element, compiler, **kw):
-    end, start = list(element.clauses)
-    return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
+_two_arguments(seconds_between, "EXTRACT(EPOCH FROM (({a}) - ({b})))", "((julianday({a}) - julianday({b})) * 86400.0)")
 
 
 class _LocalPart(FunctionElement):
@@ -75,24 +80,14 @@ def _sqlite_local(element, compiler, **kw) -> str:
     return f"datetime({column}, '{minutes:+d} minutes')"
 
 
-@compiles(local_date)
-def _local_date_pg(element, compiler, **kw):
-    return f"to_char({_pg_local(element, compiler, **kw)}, 'YYYY-MM-DD')"
+def _local_part(function, pg: str, sqlite: str) -> None:
+    """Compile ``function(column, tz)`` from one template per dialect (``{local}``: the column in local time)."""
+    compiles(function)(lambda element, compiler, **kw: pg.format(local=_pg_local(element, compiler, **kw)))
+    compiles(function, "sqlite")(lambda element, compiler, **kw: sqlite.format(local=_sqlite_local(element, compiler, **kw)))
 
 
-@compiles(local_date, "sqlite")
-def _local_date_sqlite(element, compiler, **kw):
-    return f"date({_sqlite_local(element, compiler, **kw)})"
-
-
-@compiles(local_hour)
-def _local_hour_pg(element, compiler, **kw):
-    return f"CAST(EXTRACT(HOUR FROM {_pg_local(element, compiler, **kw)}) AS INTEGER)"
-
-
-@compiles(local_hour, "sqlite")
-def _local_hour_sqlite(element, compiler, **kw):
-    return f"CAST(strftime('%H', {_sqlite_local(element, compiler, **kw)}) AS INTEGER)"
+_local_part(local_date, "to_char({local}, 'YYYY-MM-DD')", "date({local})")
+_local_part(local_hour, "CAST(EXTRACT(HOUR FROM {local}) AS INTEGER)", "CAST(strftime('%H', {local}) AS INTEGER)")
 
 
 class grid_cell(FunctionElement):
@@ -104,13 +99,4 @@ class grid_cell(FunctionElement):
     name = "grid_cell"
 
 
-@compiles(grid_cell)
-def _grid_cell_pg(element, compiler, **kw):
-    value, size = list(element.clauses)
-    return f"CAST(floor(({compiler.process(value, **kw)}) / ({compiler.process(size, **kw)})) AS INTEGER)"
-
-
-@compiles(grid_cell, "sqlite")
-def _grid_cell_sqlite(element, compiler, **kw):
-    value, size = list(element.clauses)
-    return f"CAST(({compiler.process(value, **kw)}) / ({compiler.process(size, **kw)}) AS INTEGER)"
+_two_arguments(grid_cell, "CAST(floor(({a}) / ({b})) AS INTEGER)", "CAST(({a}) / ({b}) AS INTEGER)")

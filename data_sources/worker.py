@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine
 
 from cities import CityProfile
-from data_sources import probe, uptime
-from data_sources.device_state import refresh_states
+from data_sources.ingest import probe
+from data_sources.rules import uptime
+from data_sources.rules.device_state import refresh_states
 from data_sources.schedule import run_forever
 
 log = logging.getLogger(__name__)

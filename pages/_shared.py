@@ -1,41 +1,20 @@
-"""What every page needs from the request and the app: language, theme, settings, profile, now.
-
-Language and theme come from a cookie (set by /set-language/<code> and /set-theme/<name>,
-or by ``?lang=`` / ``?theme=`` on any page URL), falling back to the settings' defaults.
-"""
+"""What every page needs from the request and the app: language, theme, settings, profile,
+now (and the rounded now that queries take as their cache key), and the age of a source's
+data for its tiles."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import has_request_context, request
-
-from components.i18n import normalise_language
-from components.theme import normalise_theme
+from api.preferences import language, theme
 from data_sources import clock
 from data_sources.runtime import current_now as now
+from data_sources.runtime import current_now_bucket as now_bucket
 from data_sources.runtime import current_profile, current_settings
 
-LANGUAGE_COOKIE = "liveroom_lang"
-THEME_COOKIE = "liveroom_theme"
 
-
-def language() -> str:
-    default = current_settings().language
-    if not has_request_context():
-        return default
-    return normalise_language(request.cookies.get(LANGUAGE_COOKIE), default)
-
-
-def theme() -> str:
-    default = current_settings().theme
-    if not has_request_context():
-        return default
-    return normalise_theme(request.cookies.get(THEME_COOKIE), default)
-
-
-def now_bucket() -> datetime:
-    """Now, floored to the cache timeout so repeated refreshes share one query."""
-    return clock.bucket(now(), max(1, current_settings().cache_timeout_seconds))
+def device_kinds() -> tuple[str, ...]:
+    """The kinds of device the city watches (its profile's ``devices``), in the profile's order."""
+    return tuple(current_profile().devices)
 
 
 def source_age(status, key: str) -> tuple[datetime | None, int | None]:
@@ -67,4 +46,5 @@ def freshness(status, key: str | None) -> dict:
                 tz_label=profile.timezone_label)
 
 
-__all__ = ["source_age", "stalest_source", "freshness", "language", "theme", "now", "now_bucket", "current_profile", "current_settings"]
+__all__ = ["device_kinds", "source_age", "stalest_source", "freshness", "language", "theme", "now", "now_bucket",
+           "current_profile", "current_settings"]

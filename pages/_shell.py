@@ -44,15 +44,18 @@ def read_kiosk_config(search):
 
 
 def watch_red_flags(_n, previous):
-    """Bump ``seq`` when a new red flag appears (see ``complaints.red_flag_signature``)."""
+    """Bump ``seq`` when a new red flag appears (see ``complaints.red_flag_signature``);
+    ``polls`` counts the answered checks (the page shows it as ``data-kiosk-polls``)."""
     try:
         current = complaints.red_flag_signature(ctx.current_profile().code, ctx.now())
     except SQLAlchemyError:
         raise dash.exceptions.PreventUpdate  # keep the last known state; the tiles say what failed
-    seq = (previous or {}).get("seq", 0)
-    if previous and ((current["newest"] or "") > (previous.get("newest") or "") or current["count"] > previous["count"]):
+    previous = previous if isinstance(previous, dict) else {}
+    seq, polls = previous.get("seq", 0), previous.get("polls", 0)
+    if previous and ((current["newest"] or "") > str(previous.get("newest") or "")
+                     or current["count"] > previous.get("count", 0)):
         seq += 1
-    return current | {"seq": seq}
+    return current | {"seq": seq, "polls": polls + 1}
 
 
 def register(app: dash.Dash) -> None:

@@ -1,8 +1,8 @@
 """/cctv : the city's CCTV cameras, their state, uptime and outages."""
 import dash
 
-from pages._devices import DevicePage
+from pages import _devices
 
-PAGE = DevicePage("cctv")
-IDS = PAGE.ids
-dash.register_page(__name__, path="/cctv", name="CCTV", order=20, layout=PAGE.layout)
+KIND = "cctv"
+IDS = _devices.ids(KIND)
+dash.register_page(__name__, path="/cctv", name="CCTV", order=20, layout=_devices.register(KIND))

@@ -1,12 +1,14 @@
 """/complaints : the red-flag board, maps, trends and agency responsiveness.
 
-The filters live in the URL query string (see ``queries.filters``): the layout reads them,
-``read_filters`` writes the canonical query back into the address bar (clientside, without a
-reload), and every figure callback reads the same filter store.
+The filters live in the URL query string (see ``queries.filters``). They are parsed once
+where they change: by the layout from the URL, and by ``read_filters`` from the controls (and
+again on each refresh, so "7 days" moves on at midnight; the store only changes when the
+filter does). The store holds the parsed filter; every figure callback reads it back with
+``ComplaintFilter.from_store`` instead of parsing it again. ``read_filters`` also writes the
+canonical query back into the address bar (clientside, without a reload).
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import partial
 
 import dash
@@ -15,16 +17,18 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import exports, formatting
+from components.cards import card, graph
 from components.charts import category_stack, horizontal_bars
-from components.filters import filter_bar, params_from_controls
+from components.filters import filter_bar, params_from_controls, problems_notice
 from components.grids import agency_columns, grid, red_flag_columns, red_flag_rows
 from components.i18n import t
 from components.maps import choropleth_patch, complaint_locations, data_patch, region_choropleth
+from components.status import on_time_level
 from components.theme import map_style
 from components.tiles import error_panel, error_tile, kpi_tile
-from data_sources import clock
 from data_sources.queries import complaints, regions, sources
-from data_sources.queries.filters import ComplaintFilter, parse_filter
+from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
+from data_sources.rules.periods import local_day_start
 from pages import _shared as ctx
 
 dash.register_page(__name__, path="/complaints", name="Aduan Warga", order=10)
@@ -38,65 +42,55 @@ IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
     "agency_message", "export_csv", "export_xlsx", "download", "red_grid", "red_count")}
 METRICS = ("received", "per_10k", "red")
 TILES = ("today", "period", "open", "red", "median", "on_time", "resolved")
-GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
-
-
-def _card(title, body, **kwargs) -> dbc.Card:
-    return dbc.Card([dbc.CardHeader(title), dbc.CardBody(body)], **kwargs)
-
-
-def _graph(graph_id: str, class_name: str = "chart-graph") -> dcc.Graph:
-    return dcc.Graph(id=graph_id, className=class_name, config=GRAPH_CONFIG)
+FAILURES = (SQLAlchemyError, FilterError)  # a query that failed, or a stored filter that is not one
 
 
 def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query parameter's name
     lang, profile = ctx.language(), ctx.current_profile()
     flt = parse_filter(query, profile, ctx.now_bucket())
     metric = map if map in METRICS else METRICS[0]
-    notice = (dbc.Alert(t("complaints.filter.ignored", lang, items=", ".join(flt.ignored)), color="warning",
-                        className="py-1") if flt.ignored else None)
     metric_switch = dbc.RadioItems(
         id=IDS["metric"], value=metric, inline=True, className="metric-switch",
         options=[{"label": t(f"complaints.metric.{m}", lang), "value": m} for m in METRICS])
     return html.Div([
         dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
-        dcc.Store(id=IDS["filter"], data=flt.query_params()),
+        dcc.Store(id=IDS["filter"], data=flt.to_store()),
         dcc.Store(id=IDS["query"], data=_query_string(flt, metric)),
         dcc.Store(id=IDS["query_echo"]),
         dcc.Store(id=IDS["choropleth_built"]),  # set once a map exists: a refresh then patches it in place
         dcc.Store(id=IDS["locations_built"]),
         dcc.Download(id=IDS["download"]),
-        html.Div(notice, id=IDS["notice"]),
+        html.Div(problems_notice(flt.problems, lang), id=IDS["notice"]),
         filter_bar(IDS, flt, profile, lang),
         html.Div(id=IDS["tiles"], className="tile-row mt-2"),
         dbc.Row([
-            dbc.Col(_card([t("complaints.map.title", lang), metric_switch],
-                          [html.Div(id=IDS["choropleth_message"]), _graph(IDS["choropleth"], "map-graph"),
+            dbc.Col(card([t("complaints.map.title", lang), metric_switch],
+                          [html.Div(id=IDS["choropleth_message"]), graph(IDS["choropleth"], "map-graph"),
                            html.Small(t("complaints.map.click_hint", lang), className="text-body-secondary")]), lg=6),
-            dbc.Col(_card(t("complaints.points.title", lang),
+            dbc.Col(card(t("complaints.points.title", lang),
                           [html.Div(id=IDS["locations_message"], className="small text-body-secondary"),
-                           _graph(IDS["locations"], "map-graph")]), lg=6),
+                           graph(IDS["locations"], "map-graph")]), lg=6),
         ], className="g-3 mt-1"),
         html.Div(id=IDS["trend_message"]),
         dbc.Row([
-            dbc.Col(_card(t("complaints.trend.day", lang), _graph(IDS["trend_day"])), lg=7),
-            dbc.Col(_card(t("complaints.trend.hour", lang), _graph(IDS["trend_hour"])), lg=5),
+            dbc.Col(card(t("complaints.trend.day", lang), graph(IDS["trend_day"])), lg=7),
+            dbc.Col(card(t("complaints.trend.hour", lang), graph(IDS["trend_hour"])), lg=5),
         ], className="g-3 mt-1"),
         html.Div(id=IDS["breakdown_message"]),
         dbc.Row([
-            dbc.Col(_card(t("complaints.by_category", lang), _graph(IDS["by_category"])), lg=6),
-            dbc.Col(_card(t("complaints.by_agency", lang), _graph(IDS["by_agency"])), lg=6),
+            dbc.Col(card(t("complaints.by_category", lang), graph(IDS["by_category"])), lg=6),
+            dbc.Col(card(t("complaints.by_agency", lang), graph(IDS["by_agency"])), lg=6),
         ], className="g-3 mt-1"),
-        _card([t("complaints.agency_table", lang), html.Span([
+        card([t("complaints.agency_table", lang), html.Span([
             dbc.Button(t("complaints.export.csv", lang), id=IDS["export_csv"], size="sm", color="secondary",
                        outline=True, className="me-2"),
             dbc.Button(t("complaints.export.xlsx", lang), id=IDS["export_xlsx"], size="sm", color="secondary",
                        outline=True)], className="float-end")],
               [html.Div(id=IDS["agency_message"]), grid(IDS["agency_grid"], agency_columns(lang), height="420px")],
-              className="mt-3"),
-        _card(t("complaints.red_list", lang),
+              class_name="mt-3"),
+        card(t("complaints.red_list", lang),
               [html.Div(id=IDS["red_count"], className="mb-2"), grid(IDS["red_grid"], red_flag_columns(lang))],
-              className="mt-3 red-flag-card"),
+              class_name="mt-3 red-flag-card"),
     ], className="page page-complaints")
 
 
@@ -105,21 +99,27 @@ def _query_string(flt: ComplaintFilter, metric: str) -> str:
     return query if metric == METRICS[0] else f"{query}&map={metric}"
 
 
-def _filter(params: dict | None) -> ComplaintFilter:
-    return parse_filter(params or {}, ctx.current_profile(), ctx.now_bucket())
+_filter = ComplaintFilter.from_store  # the parsed filter in the page's store; FilterError if it is not one
 
 
 # --- filters and the URL ------------------------------------------------------------------------
 
 
 @callback(Output(IDS["filter"], "data"), Output(IDS["query"], "data"), Output(IDS["dates"], "style"),
+          Output(IDS["notice"], "children"),
           Input(IDS["period"], "value"), Input(IDS["dates"], "start_date"), Input(IDS["dates"], "end_date"),
           Input(IDS["kecamatan"], "value"), Input(IDS["category"], "value"), Input(IDS["agency"], "value"),
-          Input(IDS["status"], "value"), Input(IDS["metric"], "value"), prevent_initial_call=True)
-def read_filters(period, start_date, end_date, kecamatan, category, agency, status, metric):
-    flt = _filter(params_from_controls(period, start_date, end_date, kecamatan, category, agency, status))
-    style = {"display": "block" if period == "custom" else "none"}
-    return flt.query_params(), _query_string(flt, metric if metric in METRICS else METRICS[0]), style
+          Input(IDS["status"], "value"), Input(IDS["metric"], "value"), Input(IDS["refresh"], "n_intervals"),
+          State(IDS["filter"], "data"), prevent_initial_call=True)
+def read_filters(period, start_date, end_date, kecamatan, category, agency, status, metric, _n, stored):
+    """The one place the page parses its filter: from the controls, and on each refresh (a
+    period like "7 days" moves on at midnight); the store changes only when the filter does."""
+    params = params_from_controls(period, start_date, end_date, kecamatan, category, agency, status)
+    flt = parse_filter(params, ctx.current_profile(), ctx.now_bucket())
+    query = _query_string(flt, metric if metric in METRICS else METRICS[0])
+    style = {"display": "block" if flt.period.key == "custom" else "none"}
+    data = flt.to_store()
+    return (dash.no_update if data == stored else data), query, style, problems_notice(flt.problems, ctx.language())
 
 
 clientside_callback(ClientsideFunction("liveroom", "replaceQuery"), Output(IDS["query_echo"], "data"),
@@ -141,7 +141,7 @@ def filter_by_map_click(click, selected):
 # --- figures ------------------------------------------------------------------------------------
 
 
-def _tile_values(summary: dict, lang: str) -> dict[str, tuple[str, str | None, str | None]]:
+def tile_values(summary: dict, lang: str) -> dict[str, tuple[str, str | None, str | None]]:
     """(value, detail, emphasis) per tile."""
     n = lambda v: formatting.number(v, lang)  # noqa: E731
     median = summary["median_response_seconds"]
@@ -156,7 +156,7 @@ def _tile_values(summary: dict, lang: str) -> dict[str, tuple[str, str | None, s
         "on_time": (formatting.percent(share, lang),
                     t("complaints.tile.on_time_detail", lang, n=n(summary["answered_on_time"]),
                       total=n(summary["judged"])),
-                    None if share is None else "success" if share >= 0.9 else "warning" if share >= 0.75 else "danger"),
+                    on_time_level(share)),
         "resolved": (formatting.percent(summary["share_resolved"], lang),
                      t("complaints.tile.resolved_detail", lang, n=n(summary["resolved"]), total=n(summary["received"])),
                      None),
@@ -168,13 +168,13 @@ def update_tiles(params, _n):
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
     labels = {k: t(f"complaints.tile.{k}", lang) for k in TILES}
     try:
-        summary = complaints.summary(_filter(params), now, clock.local_day_start(now, profile.timezone))
+        summary = complaints.summary(_filter(params), now, local_day_start(now, profile.timezone))
         status = sources.source_status(profile.code)
-    except SQLAlchemyError as exc:
+    except FAILURES as exc:
         return dbc.Row([dbc.Col(error_tile(f"complaints_{k}", labels[k], type(exc).__name__, lang)) for k in TILES],
                        className="g-2")
     common = ctx.freshness(status, "complaints")
-    values = _tile_values(summary, lang)
+    values = tile_values(summary, lang)
     return dbc.Row([
         dbc.Col(kpi_tile(f"complaints_{k}", labels[k], values[k][0], detail=values[k][1], emphasis=values[k][2],
                          **common), xs=6, md=3, xl=True)
@@ -199,7 +199,7 @@ def update_choropleth(params, metric, _n, built):
             return choropleth_patch(frame, metric), None, dash.no_update
         shapes = regions.geojson(profile.code, "kecamatan")
         approximate = regions.geometry_is_approximate(profile.code)
-    except SQLAlchemyError as exc:
+    except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
     return region_choropleth(frame, shapes, metric, value_label=t(f"complaints.metric.{metric}", lang),
                              theme=theme, style=map_style(settings.map_style, theme), center=profile.map.center,
@@ -213,7 +213,7 @@ def update_locations(params, _n, built):
     lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
     try:
         result = complaints.locations(_filter(params))
-    except SQLAlchemyError as exc:
+    except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
     total = formatting.number(result["total"], lang)
     caption = (t("complaints.points.points", lang, n=total) if result["mode"] == "points" else
@@ -229,7 +229,7 @@ def _trend_figure(params, unit: str):
     flt = _filter(params)
     frame = complaints.trend(flt, profile.timezone, unit)
     if unit == "day":
-        x_values = [d.isoformat() for d in _days(flt)]
+        x_values = [d.isoformat() for d in flt.period.dates()]
         frame = frame.assign(bucket=frame["bucket"].astype(str))
     else:
         x_values = list(range(24))
@@ -239,16 +239,12 @@ def _trend_figure(params, unit: str):
                           empty_text=t("complaints.empty", lang))
 
 
-def _days(flt: ComplaintFilter) -> list:
-    return [flt.first_day + timedelta(days=i) for i in range((flt.last_day - flt.first_day).days + 1)]
-
-
 @callback(Output(IDS["trend_day"], "figure"), Output(IDS["trend_message"], "children"),
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
 def update_trend_by_day(params, _n):
     try:
         return _trend_figure(params, "day"), None
-    except SQLAlchemyError as exc:
+    except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, ctx.language())
 
 
@@ -256,7 +252,7 @@ def update_trend_by_day(params, _n):
 def update_trend_by_hour(params, _n):
     try:
         return _trend_figure(params, "hour")
-    except SQLAlchemyError:
+    except FAILURES:
         return dash.no_update  # the day trend's message already says the trend query failed
 
 
@@ -273,7 +269,7 @@ def _breakdown(params, query, label_column: str, colour: str):
 def update_by_category(params, _n):
     try:
         return _breakdown(params, complaints.by_category, f"name_{ctx.language()}", "#1c7ed6"), None
-    except SQLAlchemyError as exc:
+    except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, ctx.language())
 
 
@@ -282,7 +278,7 @@ def update_by_agency(params, _n):
     try:
         counts_only = partial(complaints.by_agency, with_medians=False)
         return _breakdown(params, counts_only, "name", "#5f3dc4")
-    except SQLAlchemyError:
+    except FAILURES:
         return dash.no_update  # the category breakdown's message already reports the failing query
 
 
@@ -291,7 +287,7 @@ def update_by_agency(params, _n):
 def update_agency_table(params, _n):
     try:
         frame = complaints.by_agency(_filter(params), ctx.now_bucket())
-    except SQLAlchemyError as exc:
+    except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, ctx.language())
     return frame.astype(object).where(frame.notna(), None).to_dict("records"), None
 
@@ -302,7 +298,7 @@ def update_red_flags(params, _n):
     lang, profile = ctx.language(), ctx.current_profile()
     try:
         result = complaints.red_flags(_filter(params), ctx.now_bucket())
-    except SQLAlchemyError as exc:
+    except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang)
     rows = red_flag_rows(result["frame"], lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
     if not result["total"]:
@@ -318,8 +314,12 @@ def update_red_flags(params, _n):
 @callback(Output(IDS["download"], "data"), Input(IDS["export_csv"], "n_clicks"), Input(IDS["export_xlsx"], "n_clicks"),
           State(IDS["filter"], "data"), prevent_initial_call=True)
 def export_agency_table(_csv, _xlsx, params):
-    lang, flt = ctx.language(), _filter(params)
-    frame = complaints.by_agency(flt, ctx.now_bucket())
+    lang = ctx.language()
+    try:
+        flt = _filter(params)
+        frame = complaints.by_agency(flt, ctx.now_bucket())
+    except FAILURES:
+        return dash.no_update  # the agency table's own message already says what failed
     labels = {"code": "Kode" if lang == "id" else "Code", "name": t("complaints.col.agency", lang),
               "received": t("complaints.col.received", lang), "answered": t("complaints.col.answered", lang),
               "answered_on_time": t("complaints.col.on_time", lang),

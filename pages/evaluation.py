@@ -19,13 +19,9 @@ from pages import _shared as ctx
 dash.register_page(__name__, path="/evaluation", name="Evaluasi Kota Cerdas", order=50)
 
 PAGE = "evaluation"
-IDS = {
-    "year": f"{PAGE}-year",
-    "scores": f"{PAGE}-scores",
-    "radar": f"{PAGE}-radar",
-    "radar_message": f"{PAGE}-radar-message",
-    "table": f"{PAGE}-table-panel",
-}
+IDS = {name: f"{PAGE}-{slug}" for name, slug in (
+    ("year", "year"), ("scores", "scores"), ("radar", "radar"), ("radar_message", "radar-message"),
+    ("table", "table-panel"))}
 
 
 def layout(year: str | None = None, **_query):

@@ -15,11 +15,11 @@ from components import formatting
 from components.i18n import t
 from components.theme import map_style
 from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
-from components.wall import (LAYERS, complaint_layer, device_layer, down_device_list, layered_map, layered_map_patch,
-                             off_target_list, red_flag_list)
-from data_sources import clock
+from components.wall import (COMPLAINT_LAYER, complaint_layer, device_layer, down_device_list, layered_map,
+                             layered_map_patch, off_target_list, red_flag_list)
 from data_sources.queries import complaints, devices, kpis, regions, sources
 from data_sources.queries.filters import parse_filter
+from data_sources.rules.periods import local_day_start
 from pages import _shared as ctx
 
 dash.register_page(__name__, path="/", name="Ringkasan", order=0)
@@ -31,7 +31,15 @@ IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
     "refresh", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_scale", "map_message", "map_age", "layers",
     "red_flags", "red_flags_count", "red_flags_age", "devices_down", "devices_down_count", "devices_down_age",
     "kpis_off", "kpis_off_count", "kpis_off_age")}
-DEVICE_TILES = {"cctv": "cameras_down", "wifi": "access_points_down"}
+DEVICE_TILES = {"cctv": "cameras_down", "wifi": "access_points_down"}  # the tile's KPI name per kind of device
+
+
+def _device_tile(kind: str) -> str:
+    return DEVICE_TILES.get(kind, f"{kind}_down")
+
+
+def _layers() -> tuple[str, ...]:
+    return (COMPLAINT_LAYER, *ctx.device_kinds())
 
 
 def _panel(name: str, title: str, body, tools=None, class_name: str = "") -> dbc.Card:
@@ -46,8 +54,8 @@ def _panel(name: str, title: str, body, tools=None, class_name: str = "") -> dbc
 def layout(**_query):
     lang = ctx.language()
     layer_switch = dbc.Checklist(
-        id=IDS["layers"], options=[{"label": t(f"wall.layer.{k}", lang), "value": k} for k in LAYERS],
-        value=list(LAYERS), inline=True, switch=True, persistence=True, persistence_type="local", className="wall-layers")
+        id=IDS["layers"], options=[{"label": t(f"wall.layer.{k}", lang), "value": k} for k in _layers()],
+        value=list(_layers()), inline=True, switch=True, persistence=True, persistence_type="local", className="wall-layers")
     side = html.Div([
         _panel("red_flags", t("wall.red_flags", lang), html.Div(id=IDS["red_flags"], className="wall-list-wrap"), class_name="wall-panel-red"),
         _panel("devices_down", t("wall.devices_down", lang), html.Div(id=IDS["devices_down"], className="wall-list-wrap")),
@@ -80,7 +88,7 @@ def update_complaint_tiles(_n):
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
     specs = {"red_flags": "overdue", "complaints_open": "open", "complaints_today": "today"}
     try:
-        counts = complaints.headline_counts(profile.code, clock.local_day_start(now, profile.timezone), now)
+        counts = complaints.headline_counts(profile.code, local_day_start(now, profile.timezone), now)
         common = ctx.freshness(sources.source_status(profile.code), "complaints")
     except SQLAlchemyError as exc:
         return [error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang) for kpi in specs]
@@ -97,14 +105,16 @@ def update_complaint_tiles(_n):
 @callback(Output(IDS["device_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_device_tiles(_n):
     lang, profile = ctx.language(), ctx.current_profile()
+    kinds = ctx.device_kinds()
     try:
         counts = devices.state_counts(profile.code)
         status = sources.source_status(profile.code)
-        keys = {kind: ctx.stalest_source(status, devices.source_keys(profile.code, kind)) for kind in DEVICE_TILES}
+        keys = {kind: ctx.stalest_source(status, devices.source_keys(profile.code, kind)) for kind in kinds}
     except SQLAlchemyError as exc:
-        return [error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang) for kpi in DEVICE_TILES.values()]
+        return [error_tile(_device_tile(k), t(f"tile.{_device_tile(k)}", lang), type(exc).__name__, lang) for k in kinds]
     tiles = []
-    for kind, kpi in DEVICE_TILES.items():
+    for kind in kinds:
+        kpi = _device_tile(kind)
         by_state = counts[counts["kind"] == kind].set_index("state")["count"]
         offline, unknown = int(by_state.get("offline", 0)), int(by_state.get("unknown", 0))
         detail = t("tile.down_detail", lang, total=formatting.number(int(by_state.sum()), lang),
@@ -119,16 +129,17 @@ def update_device_tiles(_n):
 def update_kpis(_n):
     lang, profile = ctx.language(), ctx.current_profile()
     try:
-        frame = kpis.latest(profile.code)
+        kpi_status = kpis.status(profile.code)
         status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         reason = type(exc).__name__
         return error_tile("kpis_off_target", t("services.off_target_count", lang), reason, lang), error_panel(reason, lang), None, None
-    off = int((~frame["on_target"].astype(bool)).sum())
+    off = kpi_status["off_target"]
     tile = kpi_tile("kpis_off_target", t("services.off_target_count", lang), formatting.number(off, lang),
-                    detail=t("tile.of_total", lang, total=formatting.number(len(frame), lang)),
+                    detail=t("tile.of_total", lang, total=formatting.number(kpi_status["total"], lang)),
                     emphasis="danger" if off else "success", **ctx.freshness(status, "kpi_sheet"))
-    return tile, off_target_list(frame, lang), f"({formatting.number(off, lang)})", _age(status, "kpi_sheet", lang)
+    return (tile, off_target_list(kpi_status["off"], lang), f"({formatting.number(off, lang)})",
+            _age(status, "kpi_sheet", lang))
 
 
 @callback(Output(IDS["red_flags"], "children"), Output(IDS["red_flags_count"], "children"),
@@ -149,10 +160,11 @@ def update_red_flags(_n):
           Output(IDS["devices_down_age"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_devices_down(_n):
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now()
+    kinds = ctx.device_kinds()
     try:
-        results = {kind: devices.down_list(profile.code, kind, ctx.now_bucket(), limit=LIST_ROWS) for kind in DEVICE_TILES}
+        results = {kind: devices.down_list(profile.code, kind, ctx.now_bucket(), limit=LIST_ROWS) for kind in kinds}
         status = sources.source_status(profile.code)
-        key = ctx.stalest_source(status, [k for kind in DEVICE_TILES for k in devices.source_keys(profile.code, kind)])
+        key = ctx.stalest_source(status, [k for kind in kinds for k in devices.source_keys(profile.code, kind)])
     except SQLAlchemyError as exc:
         return error_panel(type(exc).__name__, lang), None, None
     total = sum(r["total"] for r in results.values())
@@ -167,8 +179,8 @@ def update_devices_down(_n):
 def update_map(_n, built, visible, marker_scale=1.0):
     lang, theme, profile, settings, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings(), ctx.now_bucket()
     try:
-        layers = [complaint_layer(complaints.open_points(profile.code, now), lang),
-                  *[device_layer(devices.map_points(profile.code, kind), kind, lang) for kind in DEVICE_TILES]]
+        layers = {COMPLAINT_LAYER: complaint_layer(complaints.open_points(profile.code, now), lang),
+                  **{kind: device_layer(devices.map_points(profile.code, kind), kind, lang) for kind in ctx.device_kinds()}}
         status = sources.source_status(profile.code)
         if not built:
             boundaries = regions.geojson(profile.code, "kecamatan")
@@ -181,7 +193,7 @@ def update_map(_n, built, visible, marker_scale=1.0):
     figure = layered_map(layers, visible or [], theme=theme, style=map_style(settings.map_style, theme),
                          center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
                          note=t("map.approximate", lang) if approximate else None)
-    return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS}, None, age
+    return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS, "layers": list(layers)}, None, age
 
 
 clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapToScreen"),

@@ -17,14 +17,9 @@ from pages import _shared as ctx
 dash.register_page(__name__, path="/services", name="Kinerja Layanan", order=40)
 
 PAGE = "services"
-IDS = {
-    "refresh": f"{PAGE}-refresh",
-    "tiles": f"{PAGE}-tiles",
-    "table": f"{PAGE}-table-panel",
-    "select": f"{PAGE}-kpi-select",
-    "trend": f"{PAGE}-trend",
-    "trend_message": f"{PAGE}-trend-message",
-}
+IDS = {name: f"{PAGE}-{slug}" for name, slug in (
+    ("refresh", "refresh"), ("tiles", "tiles"), ("table", "table-panel"), ("select", "kpi-select"), ("trend", "trend"),
+    ("trend_message", "trend-message"))}
 
 
 def layout(kpi: str | None = None, **_query):
@@ -54,19 +49,20 @@ def update_table(_n):
     lang, profile = ctx.language(), ctx.current_profile()
     try:
         frame = kpis.latest(profile.code)
+        kpi_status = kpis.status(profile.code)
         status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         reason = type(exc).__name__
         return error_tile("kpis_off_target", t("services.off_target_count", lang), reason, lang), error_panel(reason, lang)
-    off = int((~frame["on_target"]).sum())
-    period = formatting.month(frame["period_start"].max() if not frame.empty else None, lang)
+    off, total = kpi_status["off_target"], kpi_status["total"]
+    period = formatting.month(kpi_status["month"], lang)
     common = ctx.freshness(status, "kpi_sheet")
     tiles = dbc.Row([
         dbc.Col(kpi_tile("kpis_off_target", t("services.off_target_count", lang), formatting.number(off, lang),
                          detail=t("services.period", lang, period=period), emphasis="danger" if off else "success",
                          **common)),
-        dbc.Col(kpi_tile("kpis_on_target", t("services.on_target", lang), formatting.number(len(frame) - off, lang),
-                         detail=t("tile.of_total", lang, total=formatting.number(len(frame), lang)), **common)),
+        dbc.Col(kpi_tile("kpis_on_target", t("services.on_target", lang), formatting.number(total - off, lang),
+                         detail=t("tile.of_total", lang, total=formatting.number(total, lang)), **common)),
     ], className="g-3")
     agency_names = {a.code: a.name for a in profile.agencies}
     return tiles, kpi_table(frame, agency_names, lang)

@@ -1,8 +1,8 @@
 """/wifi : public-WiFi access points in parks, clinics, schools and offices."""
 import dash
 
-from pages._devices import DevicePage
+from pages import _devices
 
-PAGE = DevicePage("wifi")
-IDS = PAGE.ids
-dash.register_page(__name__, path="/wifi", name="WiFi Publik", order=21, layout=PAGE.layout)
+KIND = "wifi"
+IDS = _devices.ids(KIND)
+dash.register_page(__name__, path="/wifi", name="WiFi Publik", order=21, layout=_devices.register(KIND))

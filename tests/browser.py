@@ -1,14 +1,24 @@
-"""Helpers for the browser tests: waiting for maps, reading pixels, saving screenshots."""
+"""Helpers for the browser tests: waiting on the page's state (text, attributes, grids, maps),
+reading figures and pixels, saving screenshots."""
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 from PIL import Image
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.helpers import number
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_FLAGS = (
+    "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1920,1080",
+    "--hide-scrollbars",
+)
 
 MAP_LOADED_JS = """
 const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
@@ -33,6 +43,17 @@ return gd.data.map((trace, index) => ({
   in_view: trace.visible === false ? 0 : trace.lat.filter((lat, i) => bounds.contains([trace.lon[i], lat])).length,
   drawn: features.filter(f => f.layer.id.includes(gd._fullData[index].uid)).length,
 }));
+"""
+GRID_ROWS_JS = """
+const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);
+if (!api) { return null; }
+const out = []; api.forEachNodeAfterFilterAndSort(n => out.push(n.data)); return out;
+"""
+PROJECT_JS = """
+const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
+const p = map.project([arguments[2], arguments[1]]);
+const box = map.getCanvas().getBoundingClientRect();
+return [box.left + p.x, box.top + p.y];
 """
 BOUNDARY_FEATURES_JS = """
 const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
@@ -93,3 +114,42 @@ def save_screenshot(driver, name: str) -> Path:
 def scroll_sizes(driver) -> dict:
     return driver.execute_script(
         "const e = document.scrollingElement; return {sw: e.scrollWidth, cw: e.clientWidth, sh: e.scrollHeight, ch: e.clientHeight};")
+
+
+def wait(dash_duo, timeout: float = 20) -> WebDriverWait:
+    """A wait that tolerates elements being replaced while a callback re-renders them."""
+    return WebDriverWait(dash_duo.driver, timeout,
+                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+
+
+def kpi(dash_duo, name: str) -> str:
+    """The text of the tile value whose ``data-kpi`` is ``name``."""
+    return dash_duo.find_element(f'[data-kpi="{name}"]').text
+
+
+def wait_for_kpi(dash_duo, name: str, value: int, timeout: float = 20) -> None:
+    wait(dash_duo, timeout).until(lambda d: number(kpi(dash_duo, name)) == value,
+                                  message=f"{name} never became {value}")
+
+
+def url_query(url: str) -> dict[str, str]:
+    """A URL's query parameters, one value each."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def wait_for_query(dash_duo, timeout: float = 20, **expected) -> None:
+    """Wait until the address bar's query holds ``expected``."""
+    wait(dash_duo, timeout).until(
+        lambda d: all(url_query(d.current_url).get(k) == v for k, v in expected.items()),
+        message=f"URL never showed {expected}")
+
+
+def grid_rows(dash_duo, grid_id: str, timeout: float = 20) -> list[dict]:
+    """The rows of an AG Grid as sorted on screen, once the grid exists and has rows."""
+    wait(dash_duo, timeout).until(lambda d: d.execute_script(GRID_ROWS_JS, grid_id))
+    return dash_duo.driver.execute_script(GRID_ROWS_JS, grid_id)
+
+
+def map_point_on_screen(driver, selector: str, lat: float, lon: float) -> tuple[float, float]:
+    """Where a point (WGS 84) of the map inside ``selector`` is drawn, in page pixels."""
+    return tuple(driver.execute_script(PROJECT_JS, selector, lat, lon))

@@ -1,36 +1,21 @@
-"""Shared fixtures: settings on temporary databases, a generated test city, PostgreSQL
-databases made and dropped per test session, and headless Chromium for dash.testing."""
+"""Shared fixtures: databases (a temporary SQLite file, PostgreSQL databases made and dropped
+per test), the generated test city, a query layer bound to a database, and headless
+Chromium for dash.testing with one way to serve the app to it (``live_app``). Helpers the
+tests call themselves are in ``tests/helpers.py`` and ``tests/browser.py``."""
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
-from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from cities import load_profile
 from data_sources import runtime
-from data_sources.db import database, make_engine
-from data_sources.demo import SIZES, generate
-from data_sources.migrate import upgrade
-from settings import PROJECT_ROOT, load_settings
-
-SHARED_GEO = Path(os.environ.get("LIVEROOM_TEST_SHARED_GEO", PROJECT_ROOT.parent / "shared" / "geo"))
-FIXED_NOW = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)  # 14.30 WIB, a Monday
-TEST_SEED = 7
-CHROMIUM_FLAGS = (
-    "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1920,1080",
-    "--hide-scrollbars",
-)
-PG_ADMIN_URL = os.environ.get("LIVEROOM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from data_sources.db import database
+from tests.browser import CHROMIUM_FLAGS, set_viewport
+from tests.helpers import IN_CI, PG_ADMIN_URL, SHARED_GEO, fresh_postgres_database, make_city, test_settings
 
 
 # --- browser ----------------------------------------------------------------------------------
@@ -60,8 +45,25 @@ def pytest_collection_modifyitems(config, items):
     if reason is None or IN_CI:
         return  # in CI a missing browser must fail, not skip
     for item in items:
-        if "dash_duo" in getattr(item, "fixturenames", ()):
+        if {"dash_duo", "dash_br", "live_app"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def live_app(dash_duo, city_db, shared_geo):
+    """Serve the app to headless Chromium: ``live_app(url=None, width=1920, height=1080,
+    **settings)`` starts it on ``url`` (default: the test city, with its real boundaries) in
+    dash.testing's server with the window's page at the given size, and returns ``dash_duo``."""
+
+    def start(url: str | None = None, *, width: int = 1920, height: int = 1080, **overrides):
+        from app import create_app
+
+        overrides.setdefault("boundaries_dir", shared_geo)
+        dash_duo.start_server(create_app(test_settings(url or city_db, **overrides)))
+        set_viewport(dash_duo.driver, width, height)
+        return dash_duo
+
+    return start
 
 
 # --- databases --------------------------------------------------------------------------------
@@ -74,7 +76,7 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """The admin URL of the local PostgreSQL; skipped outside CI if it is not running."""
+    """The admin engine of the local PostgreSQL; skipped outside CI if it is not running."""
     engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -85,20 +87,6 @@ def postgres_server():
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
     yield engine
     engine.dispose()
-
-
-@contextmanager
-def fresh_postgres_database(server):
-    """A new, empty PostgreSQL database, dropped on exit."""
-    name = f"liveroom_test_{uuid.uuid4().hex[:10]}"
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        database.dispose()
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
@@ -143,16 +131,6 @@ def shared_geo() -> Path:
     return SHARED_GEO
 
 
-def make_city(url: str, boundaries_dir: Path | None, seed: int = TEST_SEED) -> dict:
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        return generate(engine, load_profile("kota_tangerang"), size=SIZES["test"], seed=seed, now=FIXED_NOW,
-                        boundaries_dir=boundaries_dir)
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def city_db(tmp_path_factory, shared_geo) -> str:
     """A SQLite database holding the generated test city with real boundaries (read-only use)."""
@@ -161,15 +139,12 @@ def city_db(tmp_path_factory, shared_geo) -> str:
     return url
 
 
-def test_settings(url: str, **overrides):
-    """Settings for tests: no cache, no demo seeding, no simulator, no map tiles from the network."""
-    values = dict(database_url=url, cache_type="NullCache", demo=False, simulate=False, map_style="offline",
-                  secret_key="test", refresh_interval_seconds=3600)
-    values.update(overrides)
-    return load_settings(**values)
-
-
-test_settings.__test__ = False  # a helper, not a test
+@pytest.fixture
+def writable_city(city_db, tmp_path):
+    """A private copy of the test city that a test may change."""
+    path = tmp_path / "city.db"
+    shutil.copy(city_db.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

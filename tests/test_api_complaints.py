@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app import create_app
-from tests.conftest import FIXED_NOW, test_settings
+from tests.helpers import FIXED_NOW, test_settings
 from tests.sql import rows, scalar
 
 NOW = FIXED_NOW.replace(tzinfo=None)
@@ -15,7 +15,7 @@ RED_SQL = f"status IN {OPEN} AND first_response_at IS NULL AND response_due_at <
 
 @pytest.fixture
 def client(city_any):
-    app = create_app(test_settings(city_any, frozen_now=FIXED_NOW), prepare_database=False)
+    app = create_app(test_settings(city_any, frozen_now=FIXED_NOW))
     return app.server.test_client()
 
 

@@ -1,5 +1,5 @@
-"""The briefing's pure parts: the period from the URL, the generated sentences, the charts and
-the PDF builder (opened again with pypdf)."""
+"""The briefing's pure parts: the generated sentences, the charts and the PDF builder (opened
+again with pypdf). Its period is tested with every other period in ``test_periods``."""
 import io
 from datetime import date, datetime, timezone
 
@@ -8,56 +8,10 @@ import pytest
 from PIL import Image as PilImage
 from pypdf import PdfReader
 
-from components import briefing as words
-from components import briefing_charts as charts
-from components import briefing_pdf as pdf
-from data_sources.queries.briefing_period import parse_period
-from tests.conftest import FIXED_NOW
+from reports import charts, pdf
+from reports import sentences as words
 
 TZ = "Asia/Jakarta"
-
-
-# --- the period -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("params, key, first, last, problems", [
-    ({}, "7d", date(2026, 11, 17), date(2026, 11, 23), []),
-    ({"period": "30d"}, "30d", date(2026, 10, 25), date(2026, 11, 23), []),
-    ({"start": "2026-11-01", "end": "2026-11-14"}, "custom", date(2026, 11, 1), date(2026, 11, 14), []),
-    ({"period": "custom", "start": "2026-11-01", "end": "2026-11-14"}, "custom", date(2026, 11, 1), date(2026, 11, 14), []),
-    ({"period": ["7d", "30d"]}, "30d", date(2026, 10, 25), date(2026, 11, 23), []),  # repeated: the last wins
-    ({"period": "year"}, "7d", date(2026, 11, 17), date(2026, 11, 23), ["briefing.problem.period"]),
-    ({"period": "year", "start": "2026-11-20"}, "custom", date(2026, 11, 20), date(2026, 11, 23),
-     ["briefing.problem.period"]),  # the valid start is kept
-    ({"start": "2026-11-01", "end": "soon"}, "custom", date(2026, 11, 1), date(2026, 11, 23), ["briefing.problem.date"]),
-    ({"start": "nope", "end": "2026-11-10"}, "custom", date(2026, 11, 4), date(2026, 11, 10), ["briefing.problem.date"]),
-    ({"start": "2026-11-12", "end": "2026-11-10"}, "custom", date(2026, 11, 10), date(2026, 11, 12),
-     ["briefing.problem.swapped"]),
-    ({"start": "2026-11-20", "end": "2026-12-31"}, "custom", date(2026, 11, 20), date(2026, 11, 23),
-     ["briefing.problem.future"]),
-    ({"start": "2026-12-01"}, "7d", date(2026, 11, 17), date(2026, 11, 23), ["briefing.problem.future"]),
-    ({"period": "custom"}, "7d", date(2026, 11, 17), date(2026, 11, 23), ["briefing.problem.no_dates"]),
-    ({"period": "30d", "start": "2026-11-01"}, "30d", date(2026, 10, 25), date(2026, 11, 23),
-     ["briefing.problem.dates_ignored"]),
-    ({"start": "2020-01-01", "end": "2026-11-01"}, "custom", date(2025, 11, 1), date(2026, 11, 1),
-     ["briefing.problem.too_long"]),
-])
-def test_period_from_the_url(params, key, first, last, problems):
-    p = parse_period(params, FIXED_NOW, TZ)
-    assert (p.key, p.first_day, p.last_day) == (key, first, last)
-    assert [k for k, _ in p.problems] == problems
-    again = parse_period(p.query_params(), FIXED_NOW, TZ)  # the canonical query gives the same period
-    assert again == p and not again.problems
-    assert p.previous_last_day == p.first_day - pd.Timedelta(days=1).to_pytimedelta()
-    assert (p.previous_last_day - p.previous_first_day).days == (p.last_day - p.first_day).days
-
-
-def test_period_bounds_are_local_midnights_in_utc():
-    p = parse_period({"start": "2026-11-01", "end": "2026-11-14"}, FIXED_NOW, TZ)
-    assert p.start == datetime(2026, 10, 31, 17, tzinfo=timezone.utc)  # 1 Nov 00.00 WIB
-    assert p.end == datetime(2026, 11, 14, 17, tzinfo=timezone.utc)
-    assert p.previous_start == datetime(2026, 10, 17, 17, tzinfo=timezone.utc)
-    assert p.query_string() == "?start=2026-11-01&end=2026-11-14"
 
 
 # --- sentences --------------------------------------------------------------------------------

@@ -11,17 +11,17 @@ from pypdf import PdfReader
 
 import plotly.graph_objects as go
 
-from api._png import browser_path, renderer
 from app import create_app
-from components.briefing_charts import CHARTS, CURRENT_COLOUR, EXPORT_SIZE
-from tests.conftest import FIXED_NOW, test_settings
+from reports.charts import CHARTS, CURRENT_COLOUR, EXPORT_SIZE
+from reports.png import browser_path, renderer
+from tests.helpers import FIXED_NOW, test_settings
 from tests.sql import scalar
 
 WEEK = ("2026-11-16 17:00:00", "2026-11-23 07:30:00")  # 17 Nov 00.00 WIB up to the frozen now
 
 
 def _client(url: str, **overrides):
-    app = create_app(test_settings(url, frozen_now=FIXED_NOW, **overrides), prepare_database=False)
+    app = create_app(test_settings(url, frozen_now=FIXED_NOW, **overrides))
     return app.server.test_client()
 
 

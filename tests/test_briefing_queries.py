@@ -7,8 +7,9 @@ import pytest
 
 from cities import load_profile
 from data_sources.queries import briefing
-from data_sources.queries.briefing_period import parse_period
-from tests.conftest import FIXED_NOW
+from data_sources.queries import kpis
+from reports.briefing import parse as parse_period
+from tests.helpers import FIXED_NOW
 from tests.sql import frame, rows, scalar
 
 PROFILE = load_profile("kota_tangerang")
@@ -51,7 +52,7 @@ def test_complaint_comparison_matches_sql(bound, params):
     url = bound
     p = parse_period(params, FIXED_NOW, TZ)
     got = briefing.complaint_comparison(PROFILE.code, p, FIXED_NOW)
-    for side, start, end in (("current", p.start, p.end), ("previous", p.previous_start, p.previous_end)):
+    for side, start, end in (("current", p.start, p.end), ("previous", p.previous().start, p.previous().end)):
         figures = got[side]
         assert figures["received"] == _received(url, start, end)
         assert figures["red_raised"] == sum(_red_raised(url, start, end).values())
@@ -70,11 +71,11 @@ def test_complaint_comparison_matches_sql(bound, params):
 def test_the_previous_period_is_as_long_and_cut_at_the_same_hour(bound):
     p = parse_period({}, FIXED_NOW, TZ)
     assert p.cut and p.end == FIXED_NOW
-    assert p.previous_end - p.previous_start == p.end - p.start
-    assert p.previous_end == FIXED_NOW - timedelta(days=7)
+    assert p.previous().end - p.previous().start == p.end - p.start
+    assert p.previous().end == FIXED_NOW - timedelta(days=7)
     whole = parse_period({"start": "2026-11-01", "end": "2026-11-14"}, FIXED_NOW, TZ)
-    assert not whole.cut and whole.previous_first_day == date(2026, 10, 18)
-    assert whole.end - whole.start == timedelta(days=14) == whole.previous_end - whole.previous_start
+    assert not whole.cut and whole.previous().first_day == date(2026, 10, 18)
+    assert whole.end - whole.start == timedelta(days=14) == whole.previous().end - whole.previous().start
 
 
 @pytest.mark.parametrize("params", PERIODS[:2], ids=_ids)
@@ -82,11 +83,11 @@ def test_agency_comparison_matches_sql(bound, params):
     url = bound
     p = parse_period(params, FIXED_NOW, TZ)
     got = briefing.agency_comparison(PROFILE.code, p, FIXED_NOW).set_index("code")
-    late_now, late_before = _red_raised(url, p.start, p.end), _red_raised(url, p.previous_start, p.previous_end)
+    late_now, late_before = _red_raised(url, p.start, p.end), _red_raised(url, p.previous().start, p.previous().end)
     received = {side: dict(rows(url, """SELECT a.code, count(*) FROM complaints c JOIN agencies a ON a.id = c.agency_id
                                        WHERE c.received_at >= :s AND c.received_at < :e GROUP BY a.code""",
                                s=_naive(start), e=_naive(end)))
-                for side, start, end in (("now", p.start, p.end), ("before", p.previous_start, p.previous_end))}
+                for side, start, end in (("now", p.start, p.end), ("before", p.previous().start, p.previous().end))}
     codes = set(late_now) | set(late_before) | set(received["now"]) | set(received["before"])
     assert set(got.index) == codes - {None}
     for code, row in got.iterrows():
@@ -103,10 +104,10 @@ def test_received_per_day_in_local_days(bound):
     got = briefing.received_per_day(PROFILE.code, p, TZ)
     raw = frame(url, """SELECT received_at FROM complaints WHERE (received_at >= :a AND received_at < :b)
                         OR (received_at >= :c AND received_at < :d)""",
-                a=_naive(p.start), b=_naive(p.end), c=_naive(p.previous_start), d=_naive(p.previous_end))
+                a=_naive(p.start), b=_naive(p.end), c=_naive(p.previous().start), d=_naive(p.previous().end))
     local_days = (pd.to_datetime(raw["received_at"]) + timedelta(hours=7)).dt.date  # WIB has no daylight saving
     assert dict(zip(got["day"], got["count"])) == local_days.value_counts().to_dict()
-    assert min(got["day"]) == p.previous_first_day and max(got["day"]) == p.last_day == date(2026, 11, 23)
+    assert min(got["day"]) == p.previous().first_day and max(got["day"]) == p.last_day == date(2026, 11, 23)
     current = got[got["day"] >= p.first_day]["count"].sum()
     assert current == briefing.complaint_comparison(PROFILE.code, p, FIXED_NOW)["current"]["received"]
 
@@ -115,11 +116,11 @@ def test_received_per_day_in_local_days(bound):
 def test_uptime_comparison_matches_the_per_device_roll_ups(bound, params):
     url = bound
     p = parse_period(params, FIXED_NOW, TZ)
-    got = briefing.uptime_comparison(PROFILE.code, p).set_index("kind")
+    got = briefing.uptime_comparison(PROFILE.code, p, tuple(PROFILE.devices)).set_index("kind")
     assert list(got.index) == ["cctv", "wifi"]
     for kind, row in got.iterrows():
         for column, first, last in (("uptime", p.first_day, p.last_day),
-                                    ("uptime_previous", p.previous_first_day, p.previous_last_day)):
+                                    ("uptime_previous", p.previous().first_day, p.previous().last_day)):
             up, known = rows(url, """SELECT sum(u.up_seconds), sum(u.known_seconds) FROM device_uptime_daily u
                                      JOIN devices d ON d.id = u.device_id
                                      WHERE d.kind = :k AND u.day >= :f AND u.day <= :l""",
@@ -141,8 +142,10 @@ def test_kpi_status_counts_the_newest_values_off_target(bound):
                            WHERE v.period_start = (SELECT max(period_start) FROM kpi_values w WHERE w.kpi_id = d.id)""")
     off = latest[((latest["direction"] == "higher") & (latest["value"] < latest["target"]))
                  | ((latest["direction"] != "higher") & (latest["value"] > latest["target"]))]
-    status = briefing.kpi_status(PROFILE.code)
+    status = kpis.status(PROFILE.code)
     assert status["total"] == len(latest) > 0
     assert status["off_target"] == len(off) > 0
     assert set(status["off"]["code"]) == set(off["code"])
+    gaps = ((status["off"]["value"] - status["off"]["target"]).abs() / status["off"]["target"].abs()).tolist()
+    assert gaps == sorted(gaps, reverse=True)  # furthest from target first (the wall's list, the briefing's table)
     assert 0 <= status["previous_off_target"] <= status["previous_total"] <= status["total"]

@@ -4,21 +4,14 @@ the list or on the map opens that device's detail with its state timeline."""
 from datetime import timedelta
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.support.ui import WebDriverWait
 
-from app import create_app
 from components.theme import STATE_COLOURS
-from tests.browser import save_screenshot, set_viewport, wait_for_map
-from tests.conftest import FIXED_NOW, test_settings
+from tests.browser import grid_rows, kpi, map_point_on_screen, save_screenshot, wait, wait_for_map
+from tests.helpers import FIXED_NOW, number
 from tests.sql import rows, scalar
 
 NOW = FIXED_NOW.replace(tzinfo=None)
-GRID_ROWS_JS = """
-const api = dash_ag_grid.getApi(arguments[0]);
-const out = []; api.forEachNodeAfterFilterAndSort(n => out.push(n.data)); return out;
-"""
 RENDERED_POINTS_JS = """
 const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
 const feats = map.queryRenderedFeatures().filter(f => f.layer.type === 'circle');
@@ -28,45 +21,16 @@ LAYER_ORDER_JS = """
 const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
 return map.getStyle().layers.filter(l => l.type === 'circle').map(l => map.getPaintProperty(l.id, 'circle-color'));
 """
-PROJECT_JS = """
-const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
-const p = map.project([arguments[2], arguments[1]]);
-const box = map.getCanvas().getBoundingClientRect();
-return [box.left + p.x, box.top + p.y];
-"""
 SQL_COUNTS = "SELECT count(*) FROM devices WHERE kind = :k AND active"
-
-
-def _number(text: str) -> int:
-    return int(text.replace(".", "").replace(",", ""))
 
 
 def _percent(text: str) -> float:
     return float(text.rstrip("%").replace(".", "").replace(",", ".")) / 100
 
 
-def _wait(dash_duo, timeout: float = 15) -> WebDriverWait:
-    return WebDriverWait(dash_duo.driver, timeout,
-                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-
-
-def _kpi(dash_duo, name: str) -> str:
-    return dash_duo.find_element(f'[data-kpi="{name}"]').text
-
-
-def _grid_rows(dash_duo, grid_id: str) -> list[dict]:
-    _wait(dash_duo).until(lambda d: d.execute_script(
-        "return !!(window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]))", grid_id))
-    _wait(dash_duo).until(lambda d: d.execute_script(GRID_ROWS_JS, grid_id))
-    return dash_duo.driver.execute_script(GRID_ROWS_JS, grid_id)
-
-
 @pytest.fixture
-def app_duo(dash_duo, city_db, shared_geo):
-    settings = test_settings(city_db, boundaries_dir=shared_geo, frozen_now=FIXED_NOW)
-    dash_duo.start_server(create_app(settings, prepare_database=False))
-    set_viewport(dash_duo.driver, 1920, 1080)
-    return dash_duo
+def app_duo(live_app):
+    return live_app(frozen_now=FIXED_NOW)
 
 
 def _open(dash_duo, kind: str, query: str = ""):
@@ -75,7 +39,7 @@ def _open(dash_duo, kind: str, query: str = ""):
 
 
 def _detail_device(dash_duo) -> str:
-    _wait(dash_duo).until(lambda d: d.find_element("css selector", ".device-detail [data-device-id]").is_displayed())
+    wait(dash_duo).until(lambda d: d.find_element("css selector", ".device-detail [data-device-id]").is_displayed())
     return dash_duo.find_element(".device-detail [data-device-id]").get_attribute("data-device-id")
 
 
@@ -86,31 +50,31 @@ def test_tiles_map_and_down_list_match_sql(app_duo, city_db, kind):
     counts = dict(rows(city_db, "SELECT state, count(*) FROM devices WHERE kind = :k AND active GROUP BY state", k=kind))
     total = scalar(city_db, SQL_COUNTS, k=kind)
     assert total > 0 and counts.get("offline", 0) > 0
-    assert _number(_kpi(dash_duo, f"{kind}_total")) == total
-    assert _number(_kpi(dash_duo, f"{kind}_online")) == counts.get("online", 0) + counts.get("degraded", 0)
-    assert _number(_kpi(dash_duo, f"{kind}_offline")) == counts.get("offline", 0)
-    assert _number(_kpi(dash_duo, f"{kind}_unknown")) == counts.get("unknown", 0)
+    assert number(kpi(dash_duo, f"{kind}_total")) == total
+    assert number(kpi(dash_duo, f"{kind}_online")) == counts.get("online", 0) + counts.get("degraded", 0)
+    assert number(kpi(dash_duo, f"{kind}_offline")) == counts.get("offline", 0)
+    assert number(kpi(dash_duo, f"{kind}_unknown")) == counts.get("unknown", 0)
     share = (counts.get("online", 0) + counts.get("degraded", 0)) / total
-    assert _percent(_kpi(dash_duo, f"{kind}_share_online")) == pytest.approx(share, abs=0.0005)
+    assert _percent(kpi(dash_duo, f"{kind}_share_online")) == pytest.approx(share, abs=0.0005)
     up, known = rows(city_db, """SELECT sum(h.up_seconds), sum(h.known_seconds) FROM device_uptime_hourly h
                                  JOIN devices d ON d.id = h.device_id WHERE d.kind = :k AND h.hour >= :since""",
                      k=kind, since=NOW.replace(minute=0) - timedelta(hours=23))[0]  # the current hour and 23 before
-    assert _percent(_kpi(dash_duo, f"{kind}_uptime_24h")) == pytest.approx(up / known, abs=0.00005)
+    assert _percent(kpi(dash_duo, f"{kind}_uptime_24h")) == pytest.approx(up / known, abs=0.00005)
     for key in ("uptime_7d", "uptime_30d"):
-        assert 0.5 < _percent(_kpi(dash_duo, f"{kind}_{key}")) <= 1
+        assert 0.5 < _percent(kpi(dash_duo, f"{kind}_{key}")) <= 1
 
     # the down list: every offline or silent device, offline ones first and longest down first
     down = rows(city_db, """SELECT external_id FROM devices WHERE kind = :k AND active AND state IN ('offline', 'unknown')
                             ORDER BY CASE state WHEN 'offline' THEN 0 ELSE 1 END, state_since, id""", k=kind)
-    listed = _grid_rows(dash_duo, f"{kind}-down-grid")
+    listed = grid_rows(dash_duo, f"{kind}-down-grid")
     assert [r["external_id"] for r in listed] == [r[0] for r in down]
     assert all(r["down_for"] != "–" for r in listed)
 
     # the map draws every device, offline ones in the top layer
     wait_for_map(dash_duo.driver, f"#{kind}-map")
-    colours = _wait(dash_duo).until(lambda d: d.execute_script(LAYER_ORDER_JS, f"#{kind}-map"))
+    colours = wait(dash_duo).until(lambda d: d.execute_script(LAYER_ORDER_JS, f"#{kind}-map"))
     assert colours[-1] == STATE_COLOURS["offline"]  # the offline layer is drawn last
-    drawn = _wait(dash_duo).until(
+    drawn = wait(dash_duo).until(
         lambda d: (lambda pts: pts if len(pts) >= 0.9 * total else None)(d.execute_script(RENDERED_POINTS_JS,
                                                                                           f"#{kind}-map")))
     assert STATE_COLOURS["offline"] in drawn
@@ -121,7 +85,7 @@ def test_tiles_map_and_down_list_match_sql(app_duo, city_db, kind):
 def test_a_click_on_the_list_or_the_map_opens_the_device(app_duo, city_db, kind):
     dash_duo = app_duo
     _open(dash_duo, kind, "?theme=dark")
-    listed = _grid_rows(dash_duo, f"{kind}-down-grid")
+    listed = grid_rows(dash_duo, f"{kind}-down-grid")
     first = listed[0]
     cell = dash_duo.find_element(f'#{kind}-down-grid .ag-row[row-id="{first["id"]}"] .ag-cell[col-id="name"]')
     cell.click()
@@ -133,13 +97,13 @@ def test_a_click_on_the_list_or_the_map_opens_the_device(app_duo, city_db, kind)
     assert body.find_elements("css selector", ".timeline-graph .js-plotly-plot")
     save_screenshot(dash_duo.driver, f"{kind}-detail-dark")
     dash_duo.find_element(".device-detail .btn-close").click()
-    _wait(dash_duo).until(lambda d: not d.find_elements("css selector", ".device-detail.show, .offcanvas-backdrop"))
+    wait(dash_duo).until(lambda d: not d.find_elements("css selector", ".device-detail.show, .offcanvas-backdrop"))
 
     # an offline device on the map: it is drawn on top, so a click on its position opens it
     target = rows(city_db, """SELECT id, lat, lon FROM devices WHERE kind = :k AND state = 'offline'
                               ORDER BY id LIMIT 1""", k=kind)[0]
     wait_for_map(dash_duo.driver, f"#{kind}-map")
-    x, y = dash_duo.driver.execute_script(PROJECT_JS, f"#{kind}-map", target[1], target[2])  # viewport pixels
+    x, y = map_point_on_screen(dash_duo.driver, f"#{kind}-map", target[1], target[2])
     ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).pause(0.5).click().perform()
     assert _detail_device(dash_duo) == str(target[0])
 

@@ -3,16 +3,14 @@ scrolling, the rotation with its durations, the jump on a new red flag, a tile t
 when its source stops updating."""
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app import create_app
 from data_sources import clock
-from tests.browser import save_screenshot, scroll_sizes, set_viewport, wait_for_map
-from tests.conftest import test_settings
+from tests.browser import save_screenshot, scroll_sizes, wait_for_map
+from tests.helpers import execute
 
 RECORD_VISITS_JS = """
 window.__visits = [[location.pathname, performance.now()]];
@@ -21,36 +19,12 @@ setInterval(() => {
   if (location.pathname !== last) { window.__visits.push([location.pathname, performance.now()]); }
 }, 50);
 """
-
-
-@pytest.fixture
-def writable_city(city_db, tmp_path):
-    """A private copy of the test city that a test may change."""
-    path = tmp_path / "city.db"
-    shutil.copy(city_db.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
-
-
-def _start(dash_duo, url, shared_geo=None, **overrides):
-    dash_duo.start_server(create_app(test_settings(url, boundaries_dir=shared_geo, **overrides), prepare_database=False))
-    set_viewport(dash_duo.driver, 1920, 1080)
-
-
-def _execute(url: str, sql: str, **params) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(sql), params)
-    finally:
-        engine.dispose()
+POLLS_JS = "return Number(document.documentElement.dataset.kioskPolls || 0)"
 
 
 @pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
-def test_the_dark_overview_fits_one_screen(dash_duo, city_db, shared_geo, width, height):
-    _start(dash_duo, city_db, shared_geo, theme="dark")
-    set_viewport(dash_duo.driver, width, height)
+def test_the_dark_overview_fits_one_screen(live_app, width, height):
+    dash_duo = live_app(theme="dark", width=width, height=height)
     dash_duo.driver.get(dash_duo.server_url + "/?kiosk=1&rotate=overview&seconds=3600")
     dash_duo.wait_for_element("html.kiosk", timeout=10)
     dash_duo.wait_for_element("#overview-red-flags [data-complaint]", timeout=20)
@@ -78,8 +52,8 @@ def test_the_dark_overview_fits_one_screen(dash_duo, city_db, shared_geo, width,
     assert dash_duo.get_logs() == []
 
 
-def test_kiosk_rotates_through_the_pages_with_their_durations(dash_duo, city_db):
-    _start(dash_duo, city_db)
+def test_kiosk_rotates_through_the_pages_with_their_durations(live_app):
+    dash_duo = live_app(boundaries_dir=None)
     durations = {"/": 4, "/complaints": 3, "/cctv": 3, "/wifi": 3}
     dash_duo.driver.get(dash_duo.server_url + "/?kiosk=1&rotate=overview,complaints,cctv,wifi,nope&seconds=4,3,3,3")
     dash_duo.wait_for_element("html.kiosk", timeout=10)
@@ -100,18 +74,18 @@ def test_kiosk_rotates_through_the_pages_with_their_durations(dash_duo, city_db)
     dash_duo.driver.get("about:blank")  # stop the wall before the test server stops under its requests
 
 
-def test_kiosk_jumps_to_complaints_on_a_new_red_flag(dash_duo, writable_city):
-    _start(dash_duo, writable_city, kiosk_watch_seconds=1)
+def test_kiosk_jumps_to_complaints_on_a_new_red_flag(live_app, writable_city):
+    dash_duo = live_app(writable_city, boundaries_dir=None, kiosk_watch_seconds=1)
     dash_duo.driver.get(dash_duo.server_url + "/?kiosk=1&rotate=overview,wifi&seconds=120")
     dash_duo.wait_for_element('[data-kpi="red_flags"]', timeout=20)
     WebDriverWait(dash_duo.driver, 10).until(  # the watch has its baseline
         lambda d: d.execute_script("return document.querySelector('#overview-map') && window.location.pathname") == "/")
     dash_duo.wait_for_element("html.kiosk", timeout=10)
-    import time
-    time.sleep(2.5)
+    wait_for_map(dash_duo.driver, "#overview-map")
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(POLLS_JS) >= 3)  # a baseline, then two checks
     assert dash_duo.driver.execute_script("return location.pathname") == "/"  # no jump without a new flag
     now = clock.utcnow().replace(tzinfo=None)
-    _execute(writable_city, """
+    execute(writable_city, """
         INSERT INTO complaints (city_code, source_id, external_id, category_id, agency_id, kecamatan_id, lat, lon,
                                 description, channel, status, received_at, response_amber_at, response_due_at,
                                 resolution_due_at, updated_at, reopen_count)
@@ -125,15 +99,15 @@ def test_kiosk_jumps_to_complaints_on_a_new_red_flag(dash_duo, writable_city):
     assert dash_duo.get_logs() == []
 
 
-def test_a_tile_turns_stale_when_its_source_stops(dash_duo, writable_city):
+def test_a_tile_turns_stale_when_its_source_stops(live_app, writable_city):
     budget = 4
 
     def source_updates() -> None:
-        _execute(writable_city, "UPDATE sources SET last_success_at = :now, freshness_budget_seconds = :b "
+        execute(writable_city, "UPDATE sources SET last_success_at = :now, freshness_budget_seconds = :b "
                                 "WHERE key = 'complaints'", now=clock.utcnow().replace(tzinfo=None), b=budget)
 
     source_updates()
-    _start(dash_duo, writable_city, refresh_interval_seconds=1, freshness_check_seconds=1)
+    dash_duo = live_app(writable_city, boundaries_dir=None, refresh_interval_seconds=1, freshness_check_seconds=1)
     dash_duo.driver.get(dash_duo.server_url + "/?kiosk=1&rotate=overview&seconds=3600")
     tile = '[data-kpi-tile="complaints_open"]'
 

@@ -3,30 +3,18 @@ and both themes, and no console errors."""
 
 import dash
 import pytest
-
-from app import create_app
-from data_sources import clock
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import (boundary_features, element_image, points_in_view, red_pixel_share, save_screenshot,
-                           set_viewport, wait_for_map)
-from tests.conftest import make_city, test_settings
+from data_sources import clock
+from data_sources.rules.periods import local_day_start
+from tests.browser import boundary_features, element_image, kpi, points_in_view, red_pixel_share, save_screenshot, wait_for_map
+from tests.helpers import make_city, number
 from tests.sql import scalar
 
 
-def _kpi(dash_duo, name: str) -> str:
-    return dash_duo.find_element(f'[data-kpi="{name}"]').text
-
-
-def _number(text_value: str) -> int:
-    return int(text_value.replace(".", "").replace(",", ""))
-
-
 @pytest.fixture
-def overview(dash_duo, city_db, shared_geo):
-    app = create_app(test_settings(city_db, boundaries_dir=shared_geo), prepare_database=False)
-    dash_duo.start_server(app)
-    set_viewport(dash_duo.driver, 1920, 1080)
+def overview(live_app):
+    dash_duo = live_app()
     dash_duo.wait_for_element('[data-kpi="complaints_open"]', timeout=20)
     return dash_duo
 
@@ -34,18 +22,18 @@ def overview(dash_duo, city_db, shared_geo):
 def test_tiles_show_the_database_numbers(overview, city_db):
     dash_duo = overview
     open_sql = "status NOT IN ('resolved', 'rejected')"
-    assert _number(_kpi(dash_duo, "complaints_open")) == scalar(city_db, f"SELECT count(*) FROM complaints WHERE {open_sql}")
+    assert number(kpi(dash_duo, "complaints_open")) == scalar(city_db, f"SELECT count(*) FROM complaints WHERE {open_sql}")
     now = clock.bucket(clock.utcnow(), 15)
-    day_start = clock.local_day_start(now, "Asia/Jakarta")
-    assert _number(_kpi(dash_duo, "complaints_today")) == scalar(
+    day_start = local_day_start(now, "Asia/Jakarta")
+    assert number(kpi(dash_duo, "complaints_today")) == scalar(
         city_db, "SELECT count(*) FROM complaints WHERE received_at >= :s AND received_at <= :n",
         s=day_start.replace(tzinfo=None), n=now.replace(tzinfo=None))
     red = scalar(city_db, f"""SELECT count(*) FROM complaints WHERE {open_sql}
                               AND first_response_at IS NULL AND response_due_at < :n""", n=now.replace(tzinfo=None))
-    assert red > 0 and _number(_kpi(dash_duo, "red_flags")) == red
+    assert red > 0 and number(kpi(dash_duo, "red_flags")) == red
     assert "kpi-alarm" in dash_duo.find_element('[data-kpi-tile="red_flags"] .kpi-tile').get_attribute("class")
-    for kpi, kind in (("cameras_down", "cctv"), ("access_points_down", "wifi")):
-        assert _number(_kpi(dash_duo, kpi)) == scalar(
+    for name, kind in (("cameras_down", "cctv"), ("access_points_down", "wifi")):
+        assert number(kpi(dash_duo, name)) == scalar(
             city_db, "SELECT count(*) FROM devices WHERE kind = :k AND active AND state IN ('offline', 'unknown')", k=kind)
     # the red-flag list says how many there are in all and lists the oldest
     dash_duo.wait_for_contains_text("#overview-red-flags-count", f"dari {red}", timeout=10)
@@ -105,19 +93,18 @@ def test_language_and_theme_switch(overview):
     assert dash_duo.get_logs() == []
 
 
-def test_approximate_areas_are_labelled(dash_duo, tmp_path):
+def test_approximate_areas_are_labelled(live_app, tmp_path):
     url = f"sqlite:///{tmp_path / 'approx.db'}"
     make_city(url, None)
-    dash_duo.start_server(create_app(test_settings(url), prepare_database=False))
+    dash_duo = live_app(url, boundaries_dir=None)
     dash_duo.wait_for_contains_text("#overview-map", "perkiraan", timeout=20)
     wait_for_map(dash_duo.driver, "#overview-map")
     assert boundary_features(dash_duo.driver, "#overview-map") >= 13
     assert dash_duo.get_logs() == []
 
 
-def test_every_page_renders_without_console_errors(dash_duo, city_db):
-    app = create_app(test_settings(city_db), prepare_database=False)
-    dash_duo.start_server(app)
+def test_every_page_renders_without_console_errors(live_app):
+    dash_duo = live_app()
     pages = [p for p in dash.page_registry.values() if not p.get("hidden")] + [{"relative_path": "/no-such-page"}]
     for page in pages:
         dash_duo.driver.get(dash_duo.server_url + page["relative_path"])

@@ -1,9 +1,7 @@
 """Services, evaluation and sources pages in headless Chromium, checked against SQL."""
 import pytest
 
-from app import create_app
-from tests.browser import save_screenshot, set_viewport
-from tests.conftest import test_settings
+from tests.browser import save_screenshot
 from tests.sql import rows
 
 LATEST_KPI_SQL = """
@@ -14,10 +12,8 @@ WHERE v.period_start = (SELECT max(period_start) FROM kpi_values w WHERE w.kpi_i
 
 
 @pytest.fixture
-def app_duo(dash_duo, city_db):
-    dash_duo.start_server(create_app(test_settings(city_db), prepare_database=False))
-    set_viewport(dash_duo.driver, 1920, 1080)
-    return dash_duo
+def app_duo(live_app):
+    return live_app(boundaries_dir=None)
 
 
 def test_services_page_counts_kpis_off_target(app_duo, city_db):

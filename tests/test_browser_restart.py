@@ -39,7 +39,7 @@ class AppProcess:
 
     def start(self) -> None:
         code = "from app import create_app; import settings; s = settings.load_settings(); " \
-               "create_app(s).run(host='127.0.0.1', port=s.port, debug=False)"
+               "create_app(s).run(host='127.0.0.1', port=s.port, debug=False)"  # the database is ready: no prepare
         self.process = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=self.env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
@@ -87,7 +87,8 @@ def test_a_kiosk_page_recovers_when_the_server_restarts(dash_br, served):
         conn.execute(text("UPDATE complaints SET status = 'resolved' WHERE id IN ("
                           "SELECT id FROM complaints WHERE status NOT IN ('resolved', 'rejected') ORDER BY id LIMIT 5)"))
     engine.dispose()
-    time.sleep(6)
+    # the wall keeps rotating in the browser while the server is away (overview -> wifi after 4 s)
+    WebDriverWait(driver, 15, poll_frequency=0.2).until(lambda d: d.execute_script("return location.pathname") == "/wifi")
     app.start()
 
     expected = scalar(url, "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected')")

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from cities import load_profile
-from data_sources import clock
+from data_sources.rules.periods import local_day_start
 from data_sources.queries import complaints
 from data_sources.queries.filters import parse_filter
-from tests.conftest import FIXED_NOW
+from tests.helpers import FIXED_NOW
 from tests.sql import frame as sql_frame
 
 PROFILE = load_profile("kota_tangerang")
@@ -73,10 +73,10 @@ FILTERS = [
 @pytest.mark.parametrize("params", FILTERS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default")
 def test_summary_matches_raw_rows(raw, bound, params, median_tolerance):
     flt = parse_filter(params, PROFILE, FIXED_NOW, strict=True)
-    got = complaints.summary(flt, FIXED_NOW, clock.local_day_start(FIXED_NOW, PROFILE.timezone))
+    got = complaints.summary(flt, FIXED_NOW, local_day_start(FIXED_NOW, PROFILE.timezone))
     scope = _subset(raw, flt)
     period = _in_period(scope, flt)
-    day_start = clock.local_day_start(FIXED_NOW, PROFILE.timezone).replace(tzinfo=None)
+    day_start = local_day_start(FIXED_NOW, PROFILE.timezone).replace(tzinfo=None)
     answered = period[period["first_response_at"].notna()]
     on_time = answered[answered["first_response_at"] <= answered["response_due_at"]]
     judged = period[period["first_response_at"].notna() | (period["response_due_at"] < NOW)]

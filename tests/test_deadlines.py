@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from cities import load_profile
-from data_sources.deadlines import WorkCalendar, due_at
+from data_sources.rules.deadlines import WorkCalendar, due_at
 
 CAL = WorkCalendar.for_profile(load_profile("kota_tangerang"))
 

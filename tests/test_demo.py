@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 
 from data_sources import geo
 from data_sources.demo import SIZES
-from tests.conftest import FIXED_NOW, make_city
+from tests.helpers import FIXED_NOW, make_city
 from tests.sql import frame
 
 SIZE = SIZES["test"]

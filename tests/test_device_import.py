@@ -13,21 +13,16 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cities import load_profile
-from data_sources import device_import
+from data_sources.ingest import device_import
 from data_sources import models as m
 from data_sources.db import make_engine
-from data_sources.device_import import (
-    ZONEMINDER_DISABLED_DETAIL,
-    Heartbeat,
-    UnreadablePayload,
-    import_device_status,
-    main,
-    parse_heartbeats_csv,
-    parse_heartbeats_json,
-    parse_zoneminder,
-)
+from data_sources.ingest.device_import import import_device_status, main
+from data_sources.ingest.heartbeats import parse_heartbeats_csv, parse_heartbeats_json
+from data_sources.ingest.records import Heartbeat, UnreadablePayload
+from data_sources.ingest.zoneminder import ZONEMINDER_DISABLED_DETAIL, parse_zoneminder
 from data_sources.migrate import upgrade
-from tests.conftest import FIXED_NOW
+from settings import PROJECT_ROOT
+from tests.helpers import FIXED_NOW
 
 PROFILE = load_profile("kota_tangerang")
 NOW = FIXED_NOW  # 2026-11-23 07:30 UTC, 14.30 WIB
@@ -274,7 +269,8 @@ def test_an_unreadable_csv_file_raises(payload, message):
 
 
 def test_the_documented_examples_parse_cleanly():
-    doc = device_import.__doc__
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    doc = readme.split("### Generic heartbeat format")[1].split("\n## ")[0]
     json_example = doc.split("```json\n")[1].split("```")[0]
     csv_example = doc.split("```csv\n")[1].split("```")[0]
     from_json = parse_heartbeats_json(json_example.encode(), now=NOW)

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from cities import load_profile
 from data_sources import models as m
 from data_sources.db import make_engine
-from data_sources.device_state import record_samples, refresh_states, state_at
+from data_sources.rules.device_state import record_samples, refresh_states, state_at
 from data_sources.migrate import upgrade
-from data_sources.uptime import TOTALS, prune_samples, update_rollups
+from data_sources.rules.uptime import TOTALS, prune_samples, update_rollups
 
 PROFILE = load_profile("kota_tangerang")
 RULES = PROFILE.devices["cctv"]  # interval 60 s, unknown after 180 s, offline after 600 s

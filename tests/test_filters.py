@@ -6,8 +6,8 @@ from urllib.parse import parse_qsl
 import pytest
 
 from cities import load_profile
-from data_sources.queries.filters import FilterError, parse_filter
-from tests.conftest import FIXED_NOW
+from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
+from tests.helpers import FIXED_NOW
 
 PROFILE = load_profile("kota_tangerang")
 
@@ -49,16 +49,27 @@ def test_unknown_values_are_errors_for_the_api_and_dropped_for_the_page():
     params = {"period": "yesterday", "category": "pju,ufo", "agency": "NASA", "from": "2026-13-01"}
     with pytest.raises(FilterError) as error:
         parse_filter(params, PROFILE, FIXED_NOW, strict=True)
-    named = {name for name, _ in error.value.problems}
+    named = {p.parameter for p in error.value.problems}
     assert named == {"period", "category", "agency", "from"}
     assert "ufo" in str(error.value) and "NASA" in str(error.value)
     lenient = parse_filter(params, PROFILE, FIXED_NOW)
-    assert lenient.period == "7d" and lenient.category == ("pju",) and lenient.agency == ()
-    assert set(lenient.ignored) == {"category=ufo", "agency=NASA"}
+    assert lenient.period.key == "7d" and lenient.category == ("pju",) and lenient.agency == ()
+    assert {p.value for p in lenient.problems if p.key == "filter.problem.unknown_code"} == {"category=ufo", "agency=NASA"}
 
 
-def test_custom_period_needs_both_ends_and_in_order():
-    with pytest.raises(FilterError):
-        parse_filter({"period": "custom", "from": "2026-10-01"}, PROFILE, FIXED_NOW, strict=True)
+def test_a_custom_period_keeps_its_valid_end_and_puts_the_ends_in_order():
+    one_end = parse_filter({"period": "custom", "from": "2026-10-01"}, PROFILE, FIXED_NOW, strict=True)
+    assert (one_end.first_day, one_end.last_day) == (date(2026, 10, 1), date(2026, 11, 23))
     swapped = parse_filter({"period": "custom", "from": "2026-10-31", "to": "2026-10-01"}, PROFILE, FIXED_NOW)
     assert (swapped.first_day, swapped.last_day) == (date(2026, 10, 1), date(2026, 10, 31))
+    with pytest.raises(FilterError):  # the API refuses what a page would repair
+        parse_filter({"period": "custom", "from": "2026-10-31", "to": "2026-10-01"}, PROFILE, FIXED_NOW, strict=True)
+
+
+def test_the_page_store_round_trip_and_forged_stores():
+    flt = parse_filter({"period": "30d", "kecamatan": "36.71.01", "status": "received"}, PROFILE, FIXED_NOW)
+    assert ComplaintFilter.from_store(flt.to_store()) == flt
+    for forged in (None, [], {"period": "7d"}, flt.to_store() | {"kecamatan": "36.71.01"},
+                   flt.to_store() | {"category": [1, 2]}, flt.to_store() | {"end": "not a time"}):
+        with pytest.raises(FilterError):
+            ComplaintFilter.from_store(forged)

@@ -7,10 +7,10 @@ from sqlalchemy import select, text, update
 
 from cities import load_profile
 from data_sources.db import make_engine
-from data_sources.deadlines import WorkCalendar
-from data_sources.flags import (answered_on_time, clock_for, flag_level, red_condition, refresh_flags, reopen)
+from data_sources.rules.deadlines import WorkCalendar
+from data_sources.rules.flags import (answered_on_time, clock_for, flag_level, red_condition, refresh_flags, reopen)
 from data_sources.models import Complaint, ComplaintFlag
-from tests.conftest import FIXED_NOW, make_city
+from tests.helpers import FIXED_NOW, make_city
 
 PROFILE = load_profile("kota_tangerang")
 CAL = WorkCalendar.for_profile(PROFILE)

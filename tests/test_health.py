@@ -1,10 +1,10 @@
 """GET /api/health."""
 from app import create_app
-from tests.conftest import test_settings
+from tests.helpers import test_settings
 
 
 def test_health_reports_version_database_and_sources(city_db):
-    client = create_app(test_settings(city_db), prepare_database=False).server.test_client()
+    client = create_app(test_settings(city_db)).server.test_client()
     response = client.get("/api/health")
     assert response.status_code == 200
     body = response.get_json()
@@ -20,7 +20,7 @@ def test_health_reports_version_database_and_sources(city_db):
 
 def test_health_never_shows_credentials_and_answers_503_without_database():
     url = "postgresql+psycopg://liveroom:s3cret-pass@127.0.0.1:1/liveroom"
-    client = create_app(test_settings(url), prepare_database=False).server.test_client()
+    client = create_app(test_settings(url)).server.test_client()
     response = client.get("/api/health")
     assert response.status_code == 503
     body = response.get_json()

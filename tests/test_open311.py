@@ -8,12 +8,12 @@ from pydantic import ValidationError
 
 from cities import load_profile
 from data_sources.models import COMPLAINT_STATUSES, OPEN_STATUSES
-from data_sources.open311 import (
+from data_sources.ingest.open311 import (
     GEOREPORT_REQUEST_FIELDS, GEOREPORT_SERVICE_FIELDS, OPEN311_TO_STATUS, STATUS_NOTES_EN, STATUS_NOTES_ID,
-    STATUS_TO_OPEN311, error_reasons, from_service_request, service_code_for, service_list, status_from_open311,
-    to_open311_status, to_service_request,
+    STATUS_TO_OPEN311, service_code_for, service_list, status_from_open311, to_open311_status, to_service_request,
 )
-from data_sources.privacy import MASK
+from data_sources.ingest.open311_in import error_reasons, from_service_request
+from data_sources.rules.privacy import MASK
 
 WIB = timezone(timedelta(hours=7))
 CITIES = ("kota_tangerang", "kota_tangerang_selatan")

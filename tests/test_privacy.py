@@ -6,8 +6,8 @@ import re
 import pandas as pd
 import pytest
 
-from data_sources import demo_text
-from data_sources.privacy import MASK, mask_complaint_text, mask_record, mask_text
+from data_sources.demo import texts as demo_text
+from data_sources.rules.privacy import MASK, mask_complaint_text, mask_record, mask_text
 from data_sources.queries.indicators import achievement, dimension_scores
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from data_sources import models as m
 from data_sources.db import make_engine
 from data_sources.migrate import upgrade
-from data_sources.probe import ProbeResult, ProbeTarget, load_targets, probe_devices, probe_http, probe_tcp, run_once
-from tests.conftest import FIXED_NOW, make_city
+from data_sources.ingest.probe import ProbeResult, ProbeTarget, load_targets, probe_devices, probe_http, probe_tcp, run_once
+from tests.helpers import FIXED_NOW, make_city
 
 TIMEOUT = 0.3
 HANG_SECONDS = 1.5  # how long /slow keeps a request waiting: well over TIMEOUT

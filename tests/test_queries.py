@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
+from data_sources.rules.periods import local_day_start
 from data_sources import clock
 from data_sources.queries import complaints, devices, regions, sources
-from tests.conftest import FIXED_NOW
+from tests.helpers import FIXED_NOW
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def _scalar(engine, sql, **params):
 
 
 def test_headline_counts(city):
-    day_start = clock.local_day_start(FIXED_NOW, "Asia/Jakarta")
+    day_start = local_day_start(FIXED_NOW, "Asia/Jakarta")
     assert day_start.isoformat() == "2026-11-22T17:00:00+00:00"
     got = complaints.headline_counts("36.71", day_start, FIXED_NOW)
     naive_start, naive_now = day_start.replace(tzinfo=None), FIXED_NOW.replace(tzinfo=None)

@@ -5,10 +5,10 @@ from sqlalchemy import func, select, text
 
 from cities import load_profile
 from data_sources.db import make_engine
-from data_sources.flags import red_condition
+from data_sources.rules.flags import red_condition
 from data_sources.models import Complaint
-from data_sources.simulator import Simulator
-from tests.conftest import FIXED_NOW, make_city
+from data_sources.demo.simulator import Simulator
+from tests.helpers import FIXED_NOW, make_city
 from tests.sql import scalar
 
 

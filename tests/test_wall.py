@@ -9,10 +9,13 @@ import pytest
 
 from components.freshness import freshness_strip, source_problems
 from components.kiosk import parse_kiosk
-from components.wall import (FLAG_COLOURS, complaint_layer, device_layer, down_device_list, layered_map,
+from components.theme import FLAG_COLOURS
+from components.wall import (complaint_layer, device_layer, down_device_list, layered_map,
                              layered_map_patch, off_target_list, red_flag_list)
+from cities import load_profile
 from data_sources.queries import complaints
-from tests.conftest import FIXED_NOW
+from data_sources.queries.filters import parse_filter
+from tests.helpers import FIXED_NOW
 from tests.sql import frame as sql_frame
 
 PATHS = {"overview": "/", "complaints": "/complaints", "cctv": "/cctv", "wifi": "/wifi"}
@@ -109,7 +112,8 @@ def test_map_layers_draw_red_flags_and_offline_devices_on_top_and_do_not_change_
     assert layer["text"][-1] == "Banjir · bendera merah"
     cams = device_layer(cameras, "cctv", "en")
     assert cams["text"] == ["Cam B · Online", "Cam A · Offline"]
-    figure = layered_map([layer, cams, device_layer(cameras.iloc[:0], "wifi", "id")], ["complaints", "wifi"],
+    figure = layered_map({"complaints": layer, "cctv": cams, "wifi": device_layer(cameras.iloc[:0], "wifi", "id")},
+                         ["complaints", "wifi"],
                          theme="dark", style="carto-darkmatter", center=(-6.17, 106.63), zoom=11,
                          boundaries={"type": "FeatureCollection", "features": []})
     assert [t["visible"] for t in figure["data"]] == [True, False, True]
@@ -120,8 +124,8 @@ def test_map_layers_draw_red_flags_and_offline_devices_on_top_and_do_not_change_
 
 def test_the_map_patch_replaces_points_in_place_and_leaves_visibility_alone():
     complaints_frame, cameras = _points()
-    layers = [complaint_layer(complaints_frame, "id"), device_layer(cameras, "cctv", "id"),
-              device_layer(cameras, "wifi", "id")]
+    layers = {"complaints": complaint_layer(complaints_frame, "id"), "cctv": device_layer(cameras, "cctv", "id"),
+              "wifi": device_layer(cameras, "wifi", "id")}
     operations = layered_map_patch(layers).to_plotly_json()["operations"]
     touched = {tuple(op["location"]) for op in operations}
     assert ("data", 0, "lat") in touched and ("data", 2, "marker", "color") in touched
@@ -143,16 +147,15 @@ def test_lists_show_what_a_wall_needs():
     rows = down_device_list({"cctv": down, "wifi": down.iloc[:0]}, NOW, "id").children
     assert rows[0].children[1].children == "2 j" and rows[0].children[0].children[1].children == "CCTV · Mati"
     assert down_device_list({"cctv": down.iloc[:0]}, NOW, "en").children == "All devices online"
-    kpis = pd.DataFrame([
+    off = pd.DataFrame([  # as queries.kpis.status gives them: off target, furthest first
         {"code": "a", "name_id": "A", "name_en": "A", "unit": "%", "target": 90.0, "direction": "higher",
          "agency": "DPUPR", "value": 80.0, "on_target": False},
         {"code": "b", "name_id": "B", "name_en": "B", "unit": "menit", "target": 30.0, "direction": "lower",
-         "agency": None, "value": 31.0, "on_target": False},
-        {"code": "c", "name_id": "C", "name_en": "C", "unit": "%", "target": 50.0, "direction": "higher",
-         "agency": None, "value": 70.0, "on_target": True}])
-    listed = off_target_list(kpis, "id").children
-    assert [r.to_plotly_json()["props"]["data-kpi-code"] for r in listed] == ["a", "b"]  # furthest from target first
+         "agency": None, "value": 31.0, "on_target": False}])
+    listed = off_target_list(off, "id").children
+    assert [r.to_plotly_json()["props"]["data-kpi-code"] for r in listed] == ["a", "b"]
     assert listed[0].children[1].children == "80,0 / target 90,0 %"
+    assert off_target_list(off.iloc[:0], "en").children == "All KPIs on target"
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -198,9 +201,9 @@ def test_a_refresh_patches_the_maps_in_place_instead_of_rebuilding_them(city_db)
     from dash import Patch
 
     from app import create_app
-    from tests.conftest import test_settings
+    from tests.helpers import test_settings
 
-    app = create_app(test_settings(city_db), prepare_database=False)
+    app = create_app(test_settings(city_db))
     overview = sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/")]
     with app.server.test_request_context("/"):
         first, built, message, _age = overview.update_map(0, None, ["complaints", "cctv", "wifi"])
@@ -229,18 +232,21 @@ def _callback_response(client, output_prefix: str, values: dict, changed: str) -
     return response.json["response"]
 
 
+WEEK_FILTER = parse_filter({"period": "7d"}, load_profile("kota_tangerang"), FIXED_NOW).to_store()  # as the page stores it
+
+
 @pytest.mark.parametrize("graph,built_id,inputs", [
     ("complaints-choropleth", "complaints-choropleth-built",
-     {"complaints-filter.data": {"period": "7d"}, "complaints-metric.value": "received"}),
-    ("complaints-locations", "complaints-locations-built", {"complaints-filter.data": {"period": "7d"}}),
+     {"complaints-filter.data": WEEK_FILTER, "complaints-metric.value": "received"}),
+    ("complaints-locations", "complaints-locations-built", {"complaints-filter.data": WEEK_FILTER}),
     ("cctv-map", "cctv-map-built", {}),
     ("overview-map", "overview-map-state", {"overview-layers.value": ["complaints", "cctv", "wifi"]}),
 ])
 def test_pages_send_a_full_map_first_and_patches_on_refresh(city_db, graph, built_id, inputs):
     from app import create_app
-    from tests.conftest import test_settings
+    from tests.helpers import test_settings
 
-    client = create_app(test_settings(city_db), prepare_database=False).server.test_client()
+    client = create_app(test_settings(city_db)).server.test_client()
     client.get("/")
     refresh = graph.split("-")[0] + "-refresh.n_intervals"
     first = _callback_response(client, f"{graph}.figure", inputs | {refresh: 0}, refresh)

@@ -4,7 +4,7 @@ from datetime import timedelta
 from cities import load_profile
 from data_sources.db import make_engine
 from data_sources.worker import Worker
-from tests.conftest import FIXED_NOW, make_city
+from tests.helpers import FIXED_NOW, make_city
 from tests.sql import scalar
 
 

@@ -1,5 +1,5 @@
 """Figures of the briefing (/briefing and its PDF/PNG exports): a period against the previous
-one of the same length (see ``briefing_period``). SQL aggregates only, small results.
+one of the same length (``rules.periods.Period.previous``). SQL aggregates only, small results.
 
 Definitions (the page and the PDF print them too):
 
@@ -28,13 +28,12 @@ from sqlalchemy import and_, func, or_, select
 from data_sources.db import database
 from data_sources.frames import to_frame
 from data_sources.models import Agency, Complaint, ComplaintFlag, Device, DeviceUptimeGroupDaily
-from data_sources.queries import complaints, kpis
-from data_sources.queries.briefing_period import BriefingPeriod
+from data_sources.queries import complaints
 from data_sources.queries.filters import ComplaintFilter
+from data_sources.rules.periods import Period
 from data_sources.runtime import cache
 from data_sources.sqlfuncs import local_date
 
-KINDS = ("cctv", "wifi")
 COMPLAINT_FIGURES = ["received", "answered", "answered_on_time", "judged", "share_on_time", "median_response_seconds",
                      "red_raised"]
 AGENCY_COLUMNS = ["code", "name", "received", "received_previous", "late", "late_previous", "share_on_time",
@@ -42,21 +41,17 @@ AGENCY_COLUMNS = ["code", "name", "received", "received_previous", "late", "late
 UPTIME_COLUMNS = ["kind", "devices", "target", "uptime", "uptime_previous"]
 
 
-def _filters(city_code: str, period: BriefingPeriod) -> tuple[ComplaintFilter, ComplaintFilter]:
+def _filters(city_code: str, period: Period) -> tuple[ComplaintFilter, ComplaintFilter]:
     """The period and its comparison period as complaint filters (whole city, no other filter)."""
-    current = ComplaintFilter(city_code=city_code, period="custom", start=period.start, end=period.end,
-                              first_day=period.first_day, last_day=period.last_day)
-    previous = ComplaintFilter(city_code=city_code, period="custom", start=period.previous_start,
-                               end=period.previous_end, first_day=period.previous_first_day,
-                               last_day=period.previous_last_day)
-    return current, previous
+    return ComplaintFilter(city_code=city_code, period=period), ComplaintFilter(city_code=city_code,
+                                                                                period=period.previous())
 
 
-def _red_raised(conn, city_code: str, period: BriefingPeriod) -> pd.DataFrame:
+def _red_raised(conn, city_code: str, period: Period) -> pd.DataFrame:
     """Red flags raised per agency id (None: complaints without agency). Columns: agency_id, late, late_previous."""
-    flagged = ComplaintFlag.flagged_at
+    flagged, previous = ComplaintFlag.flagged_at, period.previous()
     in_current = and_(flagged >= period.start, flagged < period.end)
-    in_previous = and_(flagged >= period.previous_start, flagged < period.previous_end)
+    in_previous = and_(flagged >= previous.start, flagged < previous.end)
     stmt = (select(Complaint.agency_id, func.count().filter(in_current), func.count().filter(in_previous))
             .select_from(ComplaintFlag).join(Complaint, Complaint.id == ComplaintFlag.complaint_id)
             .where(Complaint.city_code == city_code, ComplaintFlag.level == "red", or_(in_current, in_previous))
@@ -71,7 +66,7 @@ def _period_figures(flt: ComplaintFilter, now: datetime, red_raised: int) -> dic
 
 
 @cache.memoize()
-def complaint_comparison(city_code: str, period: BriefingPeriod, now: datetime) -> dict[str, dict]:
+def complaint_comparison(city_code: str, period: Period, now: datetime) -> dict[str, dict]:
     """{"current": figures, "previous": figures}; figures: ``COMPLAINT_FIGURES`` (shares as
     fractions or None, median in seconds or None)."""
     current, previous = _filters(city_code, period)
@@ -82,7 +77,7 @@ def complaint_comparison(city_code: str, period: BriefingPeriod, now: datetime) 
 
 
 @cache.memoize()
-def agency_comparison(city_code: str, period: BriefingPeriod, now: datetime) -> pd.DataFrame:
+def agency_comparison(city_code: str, period: Period, now: datetime) -> pd.DataFrame:
     """One row per agency with complaints or red flags in either period. Columns: ``AGENCY_COLUMNS``;
     most late first, then most received."""
     current, previous = _filters(city_code, period)
@@ -106,15 +101,15 @@ def agency_comparison(city_code: str, period: BriefingPeriod, now: datetime) -> 
 
 
 @cache.memoize()
-def received_per_day(city_code: str, period: BriefingPeriod, tz: str) -> pd.DataFrame:
+def received_per_day(city_code: str, period: Period, tz: str) -> pd.DataFrame:
     """Complaints received per local day of both periods. Columns: day (date), count; days
     without complaints are absent."""
-    received = Complaint.received_at
+    received, previous = Complaint.received_at, period.previous()
     day = local_date(received, tz)
     stmt = (select(day.label("day"), func.count())
             .where(Complaint.city_code == city_code,
                    or_(and_(received >= period.start, received < period.end),
-                       and_(received >= period.previous_start, received < period.previous_end)))
+                       and_(received >= previous.start, received < previous.end)))
             .group_by(day).order_by(day))
     with database.engine.connect() as conn:
         frame = to_frame(conn.execute(stmt), columns=["day", "count"])
@@ -123,16 +118,16 @@ def received_per_day(city_code: str, period: BriefingPeriod, tz: str) -> pd.Data
 
 
 @cache.memoize()
-def uptime_comparison(city_code: str, period: BriefingPeriod) -> pd.DataFrame:
+def uptime_comparison(city_code: str, period: Period, kinds: tuple[str, ...]) -> pd.DataFrame:
     """Uptime per device kind in both periods, from the daily group roll-ups. Columns:
     ``UPTIME_COLUMNS`` (devices: active now; target and uptime as fractions, None when unknown);
-    one row per kind in ``KINDS``."""
-    gd = DeviceUptimeGroupDaily
+    one row per kind of ``kinds`` (the city profile's device kinds)."""
+    gd, previous = DeviceUptimeGroupDaily, period.previous()
     in_current = and_(gd.day >= period.first_day, gd.day <= period.last_day)
-    in_previous = and_(gd.day >= period.previous_first_day, gd.day <= period.previous_last_day)
+    in_previous = and_(gd.day >= previous.first_day, gd.day <= previous.last_day)
     uptime = (select(gd.kind, func.sum(gd.up_seconds).filter(in_current), func.sum(gd.known_seconds).filter(in_current),
                      func.sum(gd.up_seconds).filter(in_previous), func.sum(gd.known_seconds).filter(in_previous))
-              .where(gd.city_code == city_code, gd.day >= period.previous_first_day, gd.day <= period.last_day)
+              .where(gd.city_code == city_code, gd.day >= previous.first_day, gd.day <= period.last_day)
               .group_by(gd.kind))
     fleet = (select(Device.kind, func.count(), func.avg(Device.uptime_target))
              .where(Device.city_code == city_code, Device.active.is_(True)).group_by(Device.kind))
@@ -140,26 +135,10 @@ def uptime_comparison(city_code: str, period: BriefingPeriod) -> pd.DataFrame:
         sums = {row[0]: row[1:] for row in conn.execute(uptime)}
         devices = {row[0]: row[1:] for row in conn.execute(fleet)}
     rows = []
-    for kind in KINDS:
+    for kind in kinds:
         up, known, up_before, known_before = sums.get(kind, (None, None, None, None))
         count, target = devices.get(kind, (0, None))
         rows.append((kind, int(count), None if target is None else float(target) / 100,
                      float(up or 0) / float(known) if known else None,
                      float(up_before or 0) / float(known_before) if known_before else None))
     return pd.DataFrame(rows, columns=UPTIME_COLUMNS)
-
-
-def kpi_status(city_code: str) -> dict:
-    """KPIs against target: total, off_target (newest values), previous_total and
-    previous_off_target (each KPI's value before its newest), month (newest period_start or
-    None) and ``off``: the frame of the KPIs off target (``kpis.LATEST_COLUMNS``), worst first."""
-    frame = kpis.latest(city_code)  # memoized there
-    before = frame.dropna(subset=["previous_value"])
-    previous_on = [kpis.on_target(v, t, d) for v, t, d in zip(before["previous_value"], before["target"],
-                                                               before["direction"])]
-    off = frame[~frame["on_target"].astype(bool)].copy()
-    gap = (off["value"] - off["target"]).abs() / off["target"].abs().where(off["target"] != 0)
-    off = off.assign(gap=gap).sort_values(["gap", "code"], ascending=[False, True]).drop(columns="gap")
-    return {"total": len(frame), "off_target": len(off), "previous_total": len(before),
-            "previous_off_target": int(len(previous_on) - sum(previous_on)),
-            "month": frame["period_start"].max() if len(frame) else None, "off": off.reset_index(drop=True)}

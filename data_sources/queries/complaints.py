@@ -11,10 +11,10 @@ from sqlalchemy import and_, func, literal_column, or_, select
 
 from data_sources.clock import as_datetime
 from data_sources.db import database
-from data_sources.flags import amber_condition, open_condition, red_condition
-from data_sources.flags import red_condition as _overdue
+from data_sources.rules.flags import amber_condition, open_condition, red_condition
+from data_sources.rules.flags import red_condition as _overdue
 from data_sources.models import Agency, Complaint, ComplaintCategory, Region
-from data_sources.privacy import mask_complaint_text
+from data_sources.rules.privacy import mask_complaint_text
 from data_sources.queries.filters import ComplaintFilter
 from data_sources.frames import to_frame
 from data_sources.runtime import cache

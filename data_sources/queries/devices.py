@@ -7,8 +7,7 @@ hours from the hourly ones, longer periods from the daily ones of the city's loc
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, case, exists, func, select
@@ -17,6 +16,7 @@ from data_sources.db import database
 from data_sources.models import (Device, DeviceSample, DeviceStateChange, DeviceUptimeGroupDaily,
                                  DeviceUptimeGroupHourly, DeviceUptimeHourly, MaintenanceWindow, Region, Source)
 from data_sources.frames import to_frame
+from data_sources.rules.periods import local_today
 from data_sources.runtime import cache
 
 DOWN_STATES = ("offline", "unknown")
@@ -36,10 +36,6 @@ def _in_maintenance(now: datetime):
 
 def _scope(city_code: str, kind: str):
     return and_(Device.city_code == city_code, Device.kind == kind, Device.active.is_(True))
-
-
-def local_today(now: datetime, tz: str) -> date:
-    return now.astimezone(ZoneInfo(tz)).date()
 
 
 @cache.memoize()

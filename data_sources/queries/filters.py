@@ -1,53 +1,53 @@
 """The complaint filter: what the /complaints page, its URL and the JSON API share.
 
-A filter is parsed from query-string parameters (``period``, ``from``, ``to``, ``kecamatan``,
-``category``, ``agency``, ``status``; lists comma-separated), checked against the city
-profile, and turned into SQL conditions. It is a frozen dataclass so the memoized query
-functions can use it as part of their cache key.
-
-Periods are local calendar periods (the city's zone) turned into UTC bounds ``[start, end)``:
-``today``, ``7d`` and ``30d`` (the last 7 or 30 days including today), ``month`` (this
-calendar month) and ``custom`` (``from`` .. ``to`` inclusive, as YYYY-MM-DD).
+A filter is a period (``rules.periods``: ``period``, ``from``, ``to``) and lists of codes
+(``kecamatan``, ``category``, ``agency``, ``status``; comma-separated in the URL) checked
+against the city profile, turned into SQL conditions. ``parse_filter`` is the one parser:
+a page parses once when the URL or a control changes and keeps the result in its store
+(``to_store``); its callbacks read that back with ``from_store`` instead of parsing again.
+It is a frozen dataclass so the memoized query functions can use it as part of their key.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 from typing import Mapping
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
 from cities import CityProfile
 from data_sources.models import COMPLAINT_STATUSES, Agency, Complaint, ComplaintCategory, Region
+from data_sources.rules.periods import Period, PeriodError, Problem, parse_period
 
 PERIODS = ("today", "7d", "30d", "month", "custom")
-DEFAULT_PERIOD = "7d"
 MAX_CUSTOM_DAYS = 3 * 366
+CODE_LISTS = ("kecamatan", "category", "agency", "status")
 
 
 class FilterError(ValueError):
-    """A query parameter that cannot be used; ``problems`` lists (parameter, message) pairs."""
+    """Query parameters that cannot be used as given; ``problems`` lists each ``Problem``."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f"{name}: {message}" for name, message in problems))
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.parameter}: {p.value} ({p.key})" for p in self.problems))
 
 
 @dataclass(frozen=True)
 class ComplaintFilter:
     city_code: str
-    period: str
-    start: datetime  # UTC, inclusive
-    end: datetime  # UTC, exclusive
-    first_day: date  # local, inclusive (for the URL and labels)
-    last_day: date  # local, inclusive
+    period: Period
     kecamatan: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
     agency: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
-    ignored: tuple[str, ...] = field(default=(), compare=False)  # unknown values dropped when parsing leniently
+    problems: tuple[Problem, ...] = field(default=(), compare=False, repr=False)  # what the URL asked but was not used
+
+    # the period's bounds, for the queries: UTC instants [start, end) and local days [first_day, last_day]
+    start = property(lambda self: self.period.start)
+    end = property(lambda self: self.period.end)
+    first_day = property(lambda self: self.period.first_day)
+    last_day = property(lambda self: self.period.last_day)
 
     # -- SQL ------------------------------------------------------------------------------------
 
@@ -74,13 +74,11 @@ class ComplaintFilter:
     def without_kecamatan(self) -> "ComplaintFilter":
         return replace(self, kecamatan=())
 
-    # -- URL ------------------------------------------------------------------------------------
+    # -- URL and store --------------------------------------------------------------------------
 
     def query_params(self) -> dict[str, str]:
-        params = {"period": self.period}
-        if self.period == "custom":
-            params |= {"from": self.first_day.isoformat(), "to": self.last_day.isoformat()}
-        for name in ("kecamatan", "category", "agency", "status"):
+        params = self.period.query_params()
+        for name in CODE_LISTS:
             values = getattr(self, name)
             if values:
                 params[name] = ",".join(values)
@@ -88,6 +86,25 @@ class ComplaintFilter:
 
     def query_string(self) -> str:
         return "?" + urlencode(self.query_params(), safe=",")
+
+    def to_store(self) -> dict:
+        """The parsed filter as plain JSON for a page's store (read back by ``from_store``)."""
+        return {"city": self.city_code, **self.period.to_store(), **{name: list(getattr(self, name)) for name in CODE_LISTS}}
+
+    @classmethod
+    def from_store(cls, data) -> "ComplaintFilter":
+        """A filter written by ``to_store``; its shape is checked, its values were checked when
+        it was parsed. Anything else (a forged callback body) raises ``FilterError``."""
+        try:
+            period = Period.from_store(data)
+            codes = {name: data.get(name) or [] for name in CODE_LISTS}
+            city = data["city"]
+        except (PeriodError, AttributeError, KeyError, TypeError) as exc:
+            raise FilterError([Problem("filter", "filter.problem.stored", str(exc)[:80])]) from None
+        if not isinstance(city, str) or not all(isinstance(v, list) and all(isinstance(c, str) for c in v)
+                                                for v in codes.values()):
+            raise FilterError([Problem("filter", "filter.problem.stored", "codes")])
+        return cls(city, period, **{name: tuple(values) for name, values in codes.items()})
 
 
 def _values(params: Mapping, name: str) -> list[str]:
@@ -101,62 +118,12 @@ def _values(params: Mapping, name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _single(params: Mapping, name: str):
-    """One value of a parameter that may arrive as a list (repeated in the query string): the last."""
-    value = params.get(name)
-    if isinstance(value, (list, tuple)):
-        return value[-1] if value else None
-    return value
-
-
-def _day(value, name: str, problems: list) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        problems.append((name, f"bukan tanggal YYYY-MM-DD / not a YYYY-MM-DD date: {value!r}"))
-        return None
-
-
-def period_days(period: str, today: date, first: date | None = None, last: date | None = None) -> tuple[date, date]:
-    """The local days (inclusive) a period covers."""
-    if period == "today":
-        return today, today
-    if period == "30d":
-        return today - timedelta(days=29), today
-    if period == "month":
-        return today.replace(day=1), today
-    if period == "custom" and first and last:
-        return first, last
-    return today - timedelta(days=6), today
-
-
 def parse_filter(params: Mapping, profile: CityProfile, now: datetime, *, strict: bool = False) -> ComplaintFilter:
-    """A filter from query parameters. Unknown codes raise ``FilterError`` when ``strict``
-    (the API), or are dropped and listed in ``ignored`` (a page opened from an old link)."""
-    problems: list[tuple[str, str]] = []
-    tz = ZoneInfo(profile.timezone)
-    today = now.astimezone(tz).date()
-
-    period = str(_single(params, "period") or DEFAULT_PERIOD)
-    if period not in PERIODS:
-        problems.append(("period", f"harus salah satu dari / must be one of {', '.join(PERIODS)}: {period!r}"))
-        period = DEFAULT_PERIOD
-    first = _day(_single(params, "from"), "from", problems)
-    last = _day(_single(params, "to"), "to", problems)
-    if period == "custom":
-        if first is None or last is None:
-            problems.append(("from", "periode custom butuh from dan to / a custom period needs from and to"))
-            period = DEFAULT_PERIOD
-        elif first > last:
-            problems.append(("to", "to sebelum from / to is before from"))
-            first, last = last, first
-        elif (last - first).days > MAX_CUSTOM_DAYS:
-            problems.append(("from", f"periode lebih dari {MAX_CUSTOM_DAYS} hari / longer than {MAX_CUSTOM_DAYS} days"))
-            first = last - timedelta(days=MAX_CUSTOM_DAYS)
-    first_day, last_day = period_days(period, today, first, last)
-
+    """A filter from query parameters. Every problem (an unusable period or date, an unknown
+    code) raises ``FilterError`` when ``strict`` (the API); otherwise it is replaced or
+    dropped, and listed in ``problems`` (a page opened from an old link)."""
+    period = parse_period(params, now, profile.timezone, keys=PERIODS, max_days=MAX_CUSTOM_DAYS)
+    problems = list(period.problems)
     known = {
         "kecamatan": {r.code for r in profile.kecamatan},
         "category": {c.code for c in profile.complaint_categories},
@@ -164,18 +131,10 @@ def parse_filter(params: Mapping, profile: CityProfile, now: datetime, *, strict
         "status": set(COMPLAINT_STATUSES),
     }
     chosen: dict[str, tuple[str, ...]] = {}
-    ignored: list[str] = []
     for name, allowed in known.items():
         values = _values(params, name)
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            problems.append((name, f"kode tidak dikenal / unknown code: {', '.join(unknown)}"))
-            ignored.extend(f"{name}={v}" for v in unknown)
+        problems += [Problem(name, "filter.problem.unknown_code", f"{name}={v[:40]}") for v in values if v not in allowed]
         chosen[name] = tuple(sorted(v for v in values if v in allowed))
-
     if problems and strict:
         raise FilterError(problems)
-    start = datetime.combine(first_day, time.min, tz).astimezone(timezone.utc)
-    end = datetime.combine(last_day + timedelta(days=1), time.min, tz).astimezone(timezone.utc)
-    return ComplaintFilter(city_code=profile.code, period=period, start=start, end=end, first_day=first_day,
-                           last_day=last_day, ignored=tuple(ignored), **chosen)
+    return ComplaintFilter(city_code=profile.code, period=period, problems=tuple(problems), **chosen)

@@ -1,4 +1,5 @@
-"""Service KPI values against their targets."""
+"""Service KPI values against their targets, and how many miss them (``status``: the one
+place the KPIs off target are counted, for the wall, /services and the briefing)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -62,3 +63,20 @@ def series(city_code: str, code: str, months: int = 36) -> pd.DataFrame:
     with database.engine.connect() as conn:
         frame = to_frame(conn.execute(stmt), columns=["period_start", "value"])
     return frame.iloc[::-1].reset_index(drop=True)
+
+
+def status(city_code: str) -> dict:
+    """KPIs against target: total, off_target (newest values), previous_total and
+    previous_off_target (each KPI's value before its newest), month (newest period_start or
+    None) and ``off``: the frame of the KPIs off target (``LATEST_COLUMNS``), furthest from
+    target first (the gap in per cent of the target)."""
+    frame = latest(city_code)
+    before = frame.dropna(subset=["previous_value"])
+    previous_on = [on_target(v, t, d) for v, t, d in zip(before["previous_value"], before["target"], before["direction"])]
+    off = frame[~frame["on_target"].astype(bool)]
+    gap = (off["value"] - off["target"]).abs() / off["target"].abs().where(off["target"] != 0)
+    off = off.assign(gap=gap).sort_values(["gap", "code"], ascending=[False, True], na_position="first")
+    return {"total": len(frame), "off_target": len(off), "previous_total": len(before),
+            "previous_off_target": int(len(previous_on) - sum(previous_on)),
+            "month": frame["period_start"].max() if len(frame) else None,
+            "off": off.drop(columns="gap").reset_index(drop=True)}

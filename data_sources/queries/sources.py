@@ -7,6 +7,7 @@ from sqlalchemy import select
 from data_sources.db import database
 from data_sources.models import RejectedRecord, Source, SourceRun
 from data_sources.frames import to_frame
+from data_sources.rules.privacy import mask_rejected
 from data_sources.runtime import cache
 
 SOURCE_COLUMNS = ["key", "name", "kind", "freshness_budget_seconds", "last_success_at", "last_failure_at", "last_error"]
@@ -36,7 +37,8 @@ def latest_runs(city_code: str, limit: int = 20) -> pd.DataFrame:
 
 
 def rejected_records(city_code: str, limit: int = 50) -> pd.DataFrame:
-    """Columns: source, created_at, external_id, reason, raw (newest first)."""
+    """Columns: source, created_at, external_id, reason, raw (newest first). Personal data is
+    masked in the record and in the reason (which may quote a value from it)."""
     stmt = (
         select(Source.name, RejectedRecord.created_at, RejectedRecord.external_id, RejectedRecord.reason,
                RejectedRecord.raw)
@@ -46,4 +48,7 @@ def rejected_records(city_code: str, limit: int = 50) -> pd.DataFrame:
         .limit(limit)
     )
     with database.engine.connect() as conn:
-        return to_frame(conn.execute(stmt), columns=["source", "created_at", "external_id", "reason", "raw"])
+        frame = to_frame(conn.execute(stmt), columns=["source", "created_at", "external_id", "reason", "raw"])
+    masked = [mask_rejected(raw, reason) for raw, reason in zip(frame["raw"], frame["reason"])]
+    frame["raw"], frame["reason"] = [m[0] for m in masked], [m[1] for m in masked]
+    return frame

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Adds the amber threshold and the reopen cycle used by data_sources.flags.
+Adds the amber threshold and the reopen cycle used by data_sources.rules.flags.
 
 """
 from typing import Sequence, Union

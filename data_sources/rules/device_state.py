@@ -28,10 +28,18 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from cities import CityProfile, DeviceRules
 from data_sources import models as m
+from data_sources.clock import as_datetime
 
 SAMPLE_STATES = ("online", "degraded", "offline", "unknown")
 UP_STATES = ("online", "degraded")
 _CHUNK = 500  # ids per IN (...) list
+
+
+def seconds_in_state(state_since, now: datetime) -> float | None:
+    """How long a device has been in its current state (for a device down: how long it has
+    been down); ``state_since`` may be a datetime, a Timestamp, NaT or None (unknown)."""
+    since = as_datetime(state_since)
+    return None if since is None else max(0.0, (now - since).total_seconds())
 
 
 def state_at(rules: DeviceRules, last_sample_state: str | None, silent_seconds: float) -> str:

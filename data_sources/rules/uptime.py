@@ -22,7 +22,7 @@ current hour is recomputed on every run. ``--rebuild`` recomputes every hour the
 samples still cover; older roll-ups are kept as they are (their raw samples are gone).
 Raw samples older than the retention are deleted only once their hours are rolled up.
 
-``python -m data_sources.uptime [--rebuild] [--prune]``.
+``python -m data_sources.rules.uptime [--rebuild] [--prune]``.
 """
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ import argparse
 import logging
 import time
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -38,8 +37,9 @@ from sqlalchemy import Connection, delete, func, insert, literal, select, text, 
 
 from cities import CityProfile
 from data_sources import models as m
-from data_sources.bulk import bulk_insert
+from data_sources.ingest.bulk import bulk_insert
 from data_sources.frames import to_frame
+from data_sources.rules.periods import local_days, local_midnight
 
 log = logging.getLogger(__name__)
 
@@ -240,12 +240,6 @@ def _read_windows(conn: Connection, profile: CityProfile, start: datetime, end: 
                          "ends_us": [_to_us(r[2]) for r in rows]}, dtype=np.int64)
 
 
-def _local_days(start: datetime, end: datetime, tz: str) -> list[date]:
-    zone = ZoneInfo(tz)
-    first, last = start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
 def _group_rows(conn: Connection, profile: CityProfile, table, group_table, time_column: str, start, end) -> int:
     """Recompute ``group_table`` (per kind, kecamatan and site type) from ``table`` for
     [start, end) of ``time_column``, in SQL."""
@@ -275,10 +269,9 @@ def rebuild_group_hourly(conn: Connection, profile: CityProfile, start: datetime
 
 def rebuild_daily(conn: Connection, profile: CityProfile, days: list[date]) -> int:
     """Recompute the daily rows of ``days`` (local dates) from the hourly rows, in SQL."""
-    zone = ZoneInfo(profile.timezone)
     written = 0
     for day in days:
-        day_start = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(timezone.utc)
+        day_start = local_midnight(day, profile.timezone)
         day_end = day_start + timedelta(days=1)
         conn.execute(delete(m.DeviceUptimeDaily).where(m.DeviceUptimeDaily.day == day,
                                                        m.DeviceUptimeDaily.device_id.in_(_city_devices(profile))))
@@ -313,7 +306,7 @@ def roll_up(conn: Connection, profile: CityProfile, start: datetime, end: dateti
             **{name: totals[name] for name in TOTALS}}))
         rebuild_group_hourly(conn, profile, hour, hour + timedelta(hours=1))
         hour += timedelta(hours=1)
-    daily_rows = rebuild_daily(conn, profile, _local_days(start, end_hour, profile.timezone)) if end_hour > start else 0
+    daily_rows = rebuild_daily(conn, profile, local_days(start, end_hour, profile.timezone)) if end_hour > start else 0
     return {"hours": int((end_hour - start) / timedelta(hours=1)), "hourly_rows": hourly_rows, "daily_rows": daily_rows}
 
 
@@ -377,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     from settings import load_settings
 
     settings = load_settings()
-    parser = argparse.ArgumentParser(prog="python -m data_sources.uptime", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m data_sources.rules.uptime", description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="recompute every hour the raw samples cover")
     parser.add_argument("--prune", action="store_true",
                         help=f"then delete raw samples older than the retention ({settings.raw_sample_retention_days} days)")

@@ -223,3 +223,13 @@ def mask_record(raw: str) -> str:
         return mask_text(value, names) if isinstance(value, str) else value
 
     return json.dumps(walk(data), ensure_ascii=False)
+
+
+def mask_rejected(raw: str, reason: str | None) -> tuple[str, str]:
+    """A refused record and the reason it was refused, both masked: a reason may quote a value
+    of the record, so the record's own names are masked in it too."""
+    try:
+        names = tuple(_names_in(json.loads(raw)))
+    except (TypeError, ValueError):
+        names = ()
+    return mask_record(raw), mask_text(reason or "", names)

@@ -1,7 +1,7 @@
 """Live mode for the demo city: every few seconds, new complaints, agency responses and
 device heartbeats, so a wall screen visibly moves.
 
-``python -m data_sources.simulator`` runs it as its own process (the Procfile's
+``python -m data_sources.demo.simulator`` runs it as its own process (the Procfile's
 ``simulator``); the development server (``make run``) runs it in a background thread.
 """
 from __future__ import annotations
@@ -17,16 +17,16 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from cities import CityProfile, load_profile
-from data_sources import demo_text as words
+from data_sources.demo import texts as words
 from data_sources import models as m
 from data_sources.db import make_engine
-from data_sources.deadlines import WorkCalendar
-from data_sources.device_state import record_samples, refresh_states
-from data_sources.flags import amber_share, refresh_flags, reopen, response_clock
+from data_sources.rules.deadlines import WorkCalendar
+from data_sources.rules.device_state import record_samples, refresh_states
+from data_sources.rules.flags import amber_share, refresh_flags, reopen, response_clock
 from data_sources.geo import random_points_in
-from data_sources.profile_sync import lookup_ids
+from data_sources.ingest.profile_sync import lookup_ids
 from data_sources.schedule import run_forever
-from data_sources.uptime import update_rollups
+from data_sources.rules.uptime import update_rollups
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class Simulator:
             samples.append({"device_id": row.id, "at": now, "state": state, "latency_ms": latency})
         record_samples(conn, samples)
         kinds = {row.id: row.kind for row in rows}
-        return {kind: sum(1 for s in samples if kinds[s["device_id"]] == kind) for kind in m.DEVICE_KINDS}
+        return {kind: sum(1 for s in samples if kinds[s["device_id"]] == kind) for kind in self.profile.devices}
 
     def _record_run(self, conn, key: str, now: datetime, rows: int) -> None:
         source_id = self.source_ids[key]
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     from settings import load_settings
 
     settings = load_settings()
-    parser = argparse.ArgumentParser(prog="python -m data_sources.simulator", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m data_sources.demo.simulator", description=__doc__.splitlines()[0])
     parser.add_argument("--interval", type=float, default=settings.simulate_interval_seconds, help="seconds between ticks")
     parser.add_argument("--complaints-per-minute", type=float, default=6.0)
     parser.add_argument("--ticks", type=int, default=0, help="stop after this many ticks (0: run until stopped)")

@@ -1,6 +1,6 @@
 """Active device probe: checks cameras and access points by TCP connect or HTTP(S) status.
 
-``python -m data_sources.probe`` loads the city's active devices whose ``check_method`` is
+``python -m data_sources.ingest.probe`` loads the city's active devices whose ``check_method`` is
 ``tcp`` (``host``/``port``, e.g. a camera's RTSP port 554) or ``http`` (``check_url``), checks
 them all concurrently (asyncio, a per-check timeout and a concurrency limit), and writes one
 ``DeviceSample`` per device checked (state, latency, a short detail) through
@@ -35,7 +35,7 @@ import httpx
 from sqlalchemy import Engine, select
 
 from data_sources import models as m
-from data_sources.device_state import record_samples
+from data_sources.rules.device_state import record_samples
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     from settings import load_settings
 
     settings = load_settings()
-    parser = argparse.ArgumentParser(prog="python -m data_sources.probe", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m data_sources.ingest.probe", description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="run one round and exit")
     parser.add_argument("--interval", type=float, default=60.0, help="seconds between rounds")
     parser.add_argument("--timeout", type=float, default=3.0, help="seconds per check")

@@ -24,10 +24,15 @@ from sqlalchemy import Connection, and_, case, exists, func, insert, literal, no
 
 from cities import CityProfile
 from cities import ComplaintCategory as CategorySpec
-from data_sources.deadlines import WorkCalendar, due_at
+from data_sources.rules.deadlines import WorkCalendar, due_at
 from data_sources.models import OPEN_STATUS_SQL, Complaint, ComplaintCategory, ComplaintEvent, ComplaintFlag
 
 Level = Literal["amber", "red"]
+
+# The share of complaints answered on time that an agency is held to: at or above the target
+# is good, down to the warning share is a warning, below it is bad (``components.status``).
+ON_TIME_TARGET = 0.9
+ON_TIME_WARNING = 0.75
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.charts import with_message
 from components.theme import figure_template
 
 CHARTS = ("complaints", "late", "uptime")  # names in the PNG route: /briefing/chart/<name>.png
@@ -26,13 +27,6 @@ def _layout(figure: go.Figure, theme: str, **extra) -> go.Figure:
     figure.update_layout(template=figure_template(theme), margin={"l": 10, "r": 10, "t": 30, "b": 30},
                          legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
                          barmode="group", **extra)
-    return figure
-
-
-def _empty(figure: go.Figure, text: str) -> go.Figure:
-    figure.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
     return figure
 
 
@@ -54,7 +48,7 @@ def complaints_per_day(frame: pd.DataFrame, first_day: date, days: int, previous
     ])
     _layout(figure, theme, xaxis={"title": {"text": x_title}, "type": "category"},
             yaxis={"title": {"text": value_label}, "rangemode": "tozero"})
-    return _empty(figure, empty_text) if not any(current) and not any(previous) else figure
+    return with_message(figure, empty_text) if not any(current) and not any(previous) else figure
 
 
 def late_by_agency(frame: pd.DataFrame, *, current_name: str, previous_name: str, value_label: str, theme: str,
@@ -72,7 +66,7 @@ def late_by_agency(frame: pd.DataFrame, *, current_name: str, previous_name: str
     ])
     _layout(figure, theme, yaxis={"autorange": "reversed", "automargin": True},
             xaxis={"title": {"text": value_label}, "rangemode": "tozero"})
-    return _empty(figure, empty_text) if rows.empty else figure
+    return with_message(figure, empty_text) if rows.empty else figure
 
 
 def uptime_by_kind(frame: pd.DataFrame, *, kind_labels: dict[str, str], current_name: str, previous_name: str,
@@ -95,7 +89,7 @@ def uptime_by_kind(frame: pd.DataFrame, *, kind_labels: dict[str, str], current_
     known = [v for v in current + previous + target if v is not None]
     low = max(0.0, min(known) - 5) if known else 0.0
     _layout(figure, theme, yaxis={"title": {"text": value_label}, "range": [low, 100.5], "ticksuffix": "%"})
-    return _empty(figure, empty_text) if not any(v is not None for v in current + previous) else figure
+    return with_message(figure, empty_text) if not any(v is not None for v in current + previous) else figure
 
 
 def for_export(figure: go.Figure, title: str, width: int, height: int) -> go.Figure:
