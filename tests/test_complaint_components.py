@@ -1,5 +1,6 @@
 """Builders of the complaints page: right output, inputs untouched; exports that open again."""
 import io
+import sys
 from datetime import datetime
 
 import openpyxl
@@ -71,3 +72,35 @@ def test_filter_controls_become_query_parameters():
         "period": "30d", "kecamatan": "36.71.01", "status": "received"}
     assert params_from_controls("custom", "2026-11-01T00:00:00", "2026-11-10", [], ["pju", "banjir"], [], []) == {
         "period": "custom", "from": "2026-11-01", "to": "2026-11-10", "category": "pju,banjir"}
+
+
+def test_the_filter_is_parsed_once_per_change_and_read_back_by_every_figure(city_db, monkeypatch):
+    """From the URL or the controls to the SQL, the kecamatan filter passes through one parser:
+    ``read_filters`` parses, the figure callbacks only read the stored result back."""
+    import dash
+
+    from app import create_app
+    from data_sources.queries import filters
+    from tests.helpers import FIXED_NOW, test_settings
+
+    app = create_app(test_settings(city_db, frozen_now=FIXED_NOW))
+    page = sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/complaints")]
+    calls = []
+    real = filters.parse_filter
+    monkeypatch.setattr(page, "parse_filter", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    with app.server.test_request_context("/complaints"):
+        stored, query, _style, _notice = page.read_filters("30d", None, None, ["36.71.01"], [], [], [], "received", 0,
+                                                           None)
+        assert len(calls) == 1 and "kecamatan=36.71.01" in query
+        tiles = page.update_tiles(stored, 0)
+        page.update_agency_table(stored, 0)
+        page.update_red_flags(stored, 0)
+        page.update_trend_by_day(stored, 0)
+        assert len(calls) == 1  # the figures read the parsed filter back, they do not parse it again
+        assert "36.71.01" in str(page.ComplaintFilter.from_store(stored).kecamatan) and "data-kpi" in str(tiles)
+        # the same controls on a refresh leave the store as it is, so the figures do not run twice
+        again = page.read_filters("30d", None, None, ["36.71.01"], [], [], [], "received", 1, stored)
+        assert again[0] is dash.no_update
+        # a forged store is a message in the tiles, not an error
+        forged = page.update_tiles({"period": "7d", "kecamatan": "36.71.01"}, 0)
+        assert "FilterError" in str(forged)

@@ -82,3 +82,34 @@ def test_history_and_timeline():
     assert [trace.name for trace in timeline.data] == ["Aktif", "Mati"]
     assert timeline.data[1].x[0] == 2 * 86400 * 1000  # milliseconds on a date axis
     assert timeline.data[1].base[0].startswith("2026-11-21 14:30")  # shown in WIB
+
+
+def test_the_device_callbacks_are_plain_functions_of_the_kind(city_db):
+    """/cctv and /wifi share one set of callbacks, called here directly, forged input included."""
+    import dash
+
+    from app import create_app
+    from pages import _devices
+    from tests.helpers import FIXED_NOW, test_settings
+
+    app = create_app(test_settings(city_db, frozen_now=FIXED_NOW))
+    with app.server.test_request_context("/wifi"):
+        tiles = _devices.update_tiles("wifi", 0)
+        assert "wifi_total" in str(tiles) and "Data tidak dapat dimuat" not in str(tiles)
+        by_kecamatan, by_site, message = _devices.update_breakdowns("wifi", 0)
+        assert message is None and by_kecamatan.data and by_site.data
+        assert len(_devices.update_breakdowns("cctv", 0)) == 2  # cameras have no site types
+        rows, count = _devices.update_down_list("cctv", 0)
+        assert rows and all(row["state"] in ("offline", "unknown") for row in rows)
+        ids = _devices.ids("cctv")
+        chosen, cleared = _devices.select_device("cctv", ids["map"], {"points": [{"customdata": rows[0]["id"]}]}, None,
+                                                 None)
+        assert chosen == {"id": rows[0]["id"], "clicks": 1} and cleared is None
+        is_open, body = _devices.show_detail("cctv", chosen)
+        assert is_open and rows[0]["name"] in str(body)
+        for forged in ({"points": [{"customdata": "1; DROP TABLE devices"}]}, {"points": []}, None):
+            assert _devices.select_device("cctv", ids["map"], forged, None, None) == (dash.no_update, dash.no_update)
+        for forged in ({"id": "7"}, {"id": True}, "x", None):
+            assert _devices.show_detail("cctv", forged) == (False, None)
+        is_open, body = _devices.show_detail("wifi", chosen)  # a camera is not an access point
+        assert is_open and "Alert" in str(type(body))

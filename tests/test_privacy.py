@@ -176,3 +176,26 @@ def test_a_sentence_ending_in_a_street_word_does_not_hide_the_next_cue():
     text = "Air meluap ke jalan. Nama pelapor Lestari Hidayat, NIK 3671011201800001."
     assert mask_text(text) == f"Air meluap ke jalan. Nama pelapor {MASK}, NIK {MASK}."
     assert mask_text("Lampu di Jalan Mas Mansyur mati") == "Lampu di Jalan Mas Mansyur mati"
+
+
+def test_rejected_records_are_masked_in_the_query_layer_reason_included(tmp_path, query_context):
+    from datetime import datetime, timezone
+
+    from data_sources.migrate import upgrade
+    from data_sources.queries import sources
+    from tests.helpers import execute
+
+    url = f"sqlite:///{tmp_path / 'rejected.db'}"
+    upgrade(url)
+    execute(url, "INSERT INTO sources (city_code, key, name, kind, freshness_budget_seconds, enabled) "
+                 "VALUES ('36.71', 'app', 'App', 'open311', 300, 1)")
+    raw = '{"service_request_id": "A-1", "first_name": "Siti", "phone": "0812-3456-7890", "description": "hubungi Siti"}'
+    execute(url, "INSERT INTO rejected_records (source_id, external_id, raw, reason, created_at) VALUES "
+                 "(1, 'A-1', :raw, :reason, :at)", raw=raw,
+            reason="phone: '0812-3456-7890' of Siti is not a number", at=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    server = query_context(url)
+    with server.app_context():
+        row = sources.rejected_records("36.71").iloc[0]
+    for secret in ("0812-3456-7890", "Siti"):
+        assert secret not in row["raw"] and secret not in row["reason"]
+    assert MASK in row["reason"] and "is not a number" in row["reason"]
