@@ -25,6 +25,13 @@ const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
 const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
 return !!(sub && sub.map && sub.map.loaded() && sub.map.isStyleLoaded());
 """
+PAGE_SETTLED_JS = """
+const graphs = Array.from(document.querySelectorAll('.page .dash-graph'));
+const drawn = graphs.every(g => g.querySelector('.js-plotly-plot') || g.offsetParent === null);
+const maps = Array.from(document.querySelectorAll('.page .js-plotly-plot')).filter(gd => gd._fullLayout && gd._fullLayout.map);
+return drawn && maps.every(gd => { const sub = gd._fullLayout.map._subplot;
+  return !!(sub && sub.map && sub.map.loaded() && sub.map.isStyleLoaded()); });
+"""
 RENDERED_FILLS_JS = """
 const map = document.querySelector(arguments[0] + ' .js-plotly-plot')._fullLayout.map._subplot.map;
 const fills = map.queryRenderedFeatures().filter(f => f.layer.id.endsWith('-fill'));
@@ -64,6 +71,12 @@ return map.queryRenderedFeatures().filter(f => f.layer.type === 'line').length;
 def wait_for_map(driver, selector: str, timeout: float = 20) -> None:
     """Wait until the MapLibre map inside ``selector`` reports it has loaded its style and data."""
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script(MAP_LOADED_JS, selector))
+
+
+def wait_for_page(driver, timeout: float = 30) -> None:
+    """Wait until every chart of the page has been drawn and every map has loaded its style and
+    data (leaving a page while its maps still load makes MapLibre log an error)."""
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(PAGE_SETTLED_JS))
 
 
 def rendered_polygons(driver, selector: str) -> dict[str, str]:

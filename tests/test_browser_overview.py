@@ -7,7 +7,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from data_sources import clock
 from data_sources.rules.periods import local_day_start
-from tests.browser import boundary_features, element_image, kpi, points_in_view, red_pixel_share, save_screenshot, wait_for_map
+from tests.browser import (boundary_features, element_image, kpi, points_in_view, red_pixel_share, save_screenshot,
+                           wait_for_map, wait_for_page)
 from tests.helpers import make_city, number
 from tests.sql import scalar
 
@@ -109,5 +110,6 @@ def test_every_page_renders_without_console_errors(live_app):
     for page in pages:
         dash_duo.driver.get(dash_duo.server_url + page["relative_path"])
         dash_duo.wait_for_element(".page", timeout=20)
+        wait_for_page(dash_duo.driver)
         assert dash_duo.get_logs() == [], page["relative_path"]
     assert "Halaman tidak ditemukan" in dash_duo.find_element(".page").text
