@@ -66,10 +66,14 @@ class DeviceRules(BaseModel):
         return self
 
 
+FEEDS = ("complaints", "devices", "kpis", "indicators")  # what a source carries
+
+
 class SourceSpec(BaseModel):
     key: str
     name: str
-    kind: str
+    kind: str  # how it arrives: open311, nvr_json, probe, spreadsheet, api, ...
+    feed: Literal[FEEDS]  # type: ignore[valid-type]  # what it carries: which ingest endpoints its keys may use
     freshness_budget_seconds: int = Field(gt=0)
 
 

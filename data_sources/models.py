@@ -130,12 +130,28 @@ class Source(CityOwned, Base):
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
+    feed: Mapped[str] = mapped_column(String(16), server_default="complaints")  # complaints | devices | kpis | indicators
     freshness_budget_seconds: Mapped[int] = mapped_column(Integer)
     config: Mapped[str | None] = mapped_column(Text)  # JSON
+    pull_state: Mapped[str | None] = mapped_column(Text)  # JSON: how far a pulling connector got
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceKey(Base):
+    """An API key of one source, stored as its SHA-256 (the key itself is shown once, when made)."""
+
+    __tablename__ = "source_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))  # the key's first characters, to tell keys apart
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SourceRun(Base):
@@ -197,6 +213,7 @@ class Complaint(Base):
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    located_by: Mapped[str | None] = mapped_column(String(8))  # point | name (placed by its kecamatan's name)
     address: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(32))
@@ -269,6 +286,7 @@ class Device(Base):
     kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    located_by: Mapped[str | None] = mapped_column(String(8))  # point | name
     host: Mapped[str | None] = mapped_column(String(200))
     port: Mapped[int | None] = mapped_column(Integer)
     check_url: Mapped[str | None] = mapped_column(String(500))

@@ -18,15 +18,15 @@ import argparse
 import logging
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, insert, select, tuple_, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, select, tuple_
 
 from data_sources import models as m
+from data_sources.ingest.batch import Outcome, find_source, finish_run, keep_refused, record_failure, start_run
 from data_sources.ingest.heartbeats import parse_heartbeats_csv, parse_heartbeats_json
-from data_sources.ingest.records import (EXTERNAL_ID_MAX_CHARS, Heartbeat, ParseResult, Rejection, UnreadablePayload,
+from data_sources.ingest.records import (Heartbeat, ParseResult, Rejection, UnreadablePayload,
                                          iso, show, utc)
 from data_sources.ingest.zoneminder import ZONEMINDER_ID_FIELDS, parse_zoneminder
 from data_sources.rules.device_state import record_samples
@@ -59,17 +59,7 @@ def _chunks(items: list, size: int = _CHUNK):
         yield items[i:i + size]
 
 
-def _source_id(conn: Connection, city_code: str, source_key: str) -> int:
-    source_id = conn.execute(select(m.Source.id).where(m.Source.city_code == city_code,
-                                                       m.Source.key == source_key)).scalar()
-    if source_id is None:
-        known = conn.execute(select(m.Source.key).where(m.Source.city_code == city_code)
-                             .order_by(m.Source.key)).scalars().all()
-        raise LookupError(f"city {city_code} has no source {source_key!r} (its sources: {', '.join(known) or 'none'})")
-    return source_id
-
-
-def _device_ids(conn: Connection, city_code: str, source_id: int, external_ids: set[str]) -> dict[str, int]:
+def device_ids(conn: Connection, city_code: str, source_id: int, external_ids: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in _chunks(sorted(external_ids)):
         rows = conn.execute(select(m.Device.external_id, m.Device.id)
@@ -79,7 +69,7 @@ def _device_ids(conn: Connection, city_code: str, source_id: int, external_ids: 
     return found
 
 
-def _stored_pairs(conn: Connection, pairs: list[tuple[int, datetime]]) -> set[tuple[int, datetime]]:
+def stored_pairs(conn: Connection, pairs: list[tuple[int, datetime]]) -> set[tuple[int, datetime]]:
     """Which (device id, time) pairs already have a sample."""
     found: set[tuple[int, datetime]] = set()
     for part in _chunks(sorted(set(pairs))):
@@ -89,19 +79,12 @@ def _stored_pairs(conn: Connection, pairs: list[tuple[int, datetime]]) -> set[tu
     return found
 
 
-def _finish_run(conn: Connection, run_id: int, finished_at: datetime, status: str, received: int, accepted: int,
-                rejected: int, message: str) -> None:
-    conn.execute(update(m.SourceRun).where(m.SourceRun.id == run_id).values(
-        finished_at=finished_at, status=status, rows_received=received, rows_accepted=accepted,
-        rows_rejected=rejected, message=message))
-
-
 def _store(conn: Connection, profile_code: str, source_id: int, source_key: str, run_id: int, fmt: str,
            zoneminder_id: str, parsed: ParseResult, now: datetime) -> tuple[list[Rejection], dict]:
     """Map, de-duplicate and store one parsed file; returns every refusal and record_samples' counts."""
     id_name = f"Monitor.{zoneminder_id}" if fmt == "zoneminder" else "device_id"
     rejected = list(parsed.rejected)
-    devices = _device_ids(conn, profile_code, source_id, {h.external_id for h in parsed.records})
+    devices = device_ids(conn, profile_code, source_id, {h.external_id for h in parsed.records})
     seen: set[tuple[int, datetime]] = set()
     candidates: list[tuple[int, Heartbeat]] = []
     for beat in parsed.records:
@@ -117,7 +100,7 @@ def _store(conn: Connection, profile_code: str, source_id: int, source_key: str,
         else:
             seen.add((device_id, beat.at))
             candidates.append((device_id, beat))
-    stored = _stored_pairs(conn, [(device_id, beat.at) for device_id, beat in candidates])
+    stored = stored_pairs(conn, [(device_id, beat.at) for device_id, beat in candidates])
     samples = []
     for device_id, beat in candidates:
         if (device_id, beat.at) in stored:
@@ -131,27 +114,9 @@ def _store(conn: Connection, profile_code: str, source_id: int, source_key: str,
     counts = record_samples(conn, samples) if samples else {"samples": 0, "late": 0, "changes": 0,
                                                              "unknown_devices": 0}
     rejected.sort(key=lambda r: r.index)
-    if rejected:
-        conn.execute(insert(m.RejectedRecord), [
-            {"source_id": source_id, "run_id": run_id,
-             "external_id": r.external_id and r.external_id[:EXTERNAL_ID_MAX_CHARS], "raw": r.raw,
-             "reason": r.reason, "created_at": now} for r in rejected])
+    keep_refused(conn, source_id, run_id, [Outcome(r.index, r.external_id, "rejected", r.reason, r.raw)
+                                           for r in rejected], now)
     return rejected, counts
-
-
-def _record_crash(engine: Engine, source_id: int, now: datetime, message: str) -> int | None:
-    """After an unexpected error rolled the import back: leave a failed run behind, if the database lets us."""
-    try:
-        with engine.begin() as conn:
-            run_id = conn.execute(insert(m.SourceRun).values(
-                source_id=source_id, started_at=now, finished_at=now, status="failed", rows_received=0,
-                rows_accepted=0, rows_rejected=0, message=message).returning(m.SourceRun.id)).scalar_one()
-            conn.execute(update(m.Source).where(m.Source.id == source_id).values(last_failure_at=now,
-                                                                                  last_error=message))
-            return run_id
-    except SQLAlchemyError:
-        log.exception("could not record the failed import run either")
-        return None
 
 
 def import_device_status(engine: Engine, profile, source_key: str, fmt: str, payload: bytes | str, *,
@@ -182,19 +147,14 @@ def import_device_status(engine: Engine, profile, source_key: str, fmt: str, pay
     source_id = None
     try:
         with engine.begin() as conn:
-            source_id = _source_id(conn, profile.code, source_key)
-            run_id = conn.execute(insert(m.SourceRun).values(
-                source_id=source_id, started_at=now, status="running", rows_received=0, rows_accepted=0,
-                rows_rejected=0).returning(m.SourceRun.id)).scalar_one()
+            source_id = find_source(conn, profile.code, source_key).id
+            run_id = start_run(conn, source_id, now)
             summary["run_id"] = run_id
             try:
                 parsed = parse_payload(fmt, payload, now=now, observed_at=observed_at, zoneminder_id=zoneminder_id)
             except UnreadablePayload as exc:
                 message = f"unreadable {FORMAT_LABELS[fmt]} file: {exc}"
-                finished = now + timedelta(seconds=time.perf_counter() - started)
-                _finish_run(conn, run_id, finished, "failed", 0, 0, 0, message)
-                conn.execute(update(m.Source).where(m.Source.id == source_id).values(last_failure_at=now,
-                                                                                      last_error=message))
+                finish_run(conn, source_id, run_id, now, started, "failed", 0, 0, 0, message)
                 summary["message"] = message
                 return summary
             rejected, counts = _store(conn, profile.code, source_id, source_key, run_id, fmt, zoneminder_id, parsed,
@@ -202,16 +162,14 @@ def import_device_status(engine: Engine, profile, source_key: str, fmt: str, pay
             accepted = counts["samples"]
             message = (f"{FORMAT_LABELS[fmt]}: {parsed.received} received, {accepted} accepted, "
                        f"{len(rejected)} rejected")
-            finished = now + timedelta(seconds=time.perf_counter() - started)
-            _finish_run(conn, run_id, finished, "ok", parsed.received, accepted, len(rejected), message)
-            conn.execute(update(m.Source).where(m.Source.id == source_id).values(last_success_at=now))
+            finish_run(conn, source_id, run_id, now, started, "ok", parsed.received, accepted, len(rejected), message)
             summary.update(status="ok", message=message, received=parsed.received, accepted=accepted,
                            rejected=len(rejected), state_changes=counts["changes"], late=counts["late"],
                            reasons=[{"external_id": r.external_id, "reason": r.reason} for r in rejected])
             return summary
     except Exception as exc:
         if source_id is not None:  # the import was rolled back; say so on the source
-            _record_crash(engine, source_id, now, f"import failed: {type(exc).__name__}: {exc}"[:1000])
+            record_failure(engine, source_id, now, f"import failed: {type(exc).__name__}: {exc}"[:1000])
         raise
 
 

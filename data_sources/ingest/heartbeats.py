@@ -8,10 +8,14 @@ import io
 import json
 import math
 from datetime import datetime, timedelta, timezone
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
+from pydantic_core import PydanticCustomError
 
 from data_sources.ingest.records import (EXTERNAL_ID_MAX_CHARS, Heartbeat, Invalid, ParseResult, Rejection,
-                                         UnreadablePayload, decode, dump, has_control_chars, iso, json_type, load_json,
-                                         show, storable, utc)
+                                         UnreadablePayload, decode, dump, error_reasons, has_control_chars, iso,
+                                         json_type, load_json, show, storable, utc)
 from data_sources.rules.device_state import SAMPLE_STATES
 
 HEARTBEAT_FIELDS = ("device_id", "at", "state", "latency_ms", "detail")
@@ -90,30 +94,44 @@ def _detail(value) -> str | None:
     return text[:DETAIL_MAX_CHARS] or None
 
 
+def _rule(check, needs_now: bool = False):
+    """A field rule of the format as a pydantic validator: its message (after the field's name) is the error."""
+    def validate(value, info: ValidationInfo):
+        try:
+            return check(value, info.context["now"]) if needs_now else check(value)
+        except Invalid as exc:
+            raise PydanticCustomError("heartbeat", str(exc).split(": ", 1)[-1]) from None
+    return BeforeValidator(validate)
+
+
+class HeartbeatIn(BaseModel):
+    """One heartbeat: how one device was at one moment (the generic format, and the ingest API's
+    device samples). Validate with ``context={"now": ...}`` (a time after it is "in the future")."""
+
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    device_id: Annotated[str, _rule(_device_id), Field(
+        description="the device's external id in this source (text or a whole number)", max_length=128)] = None
+    at: Annotated[datetime, _rule(_moment, needs_now=True), Field(
+        description="when, ISO 8601 with a UTC offset or Z; not more than 5 minutes ahead")] = None
+    state: Annotated[str, _rule(_state), Field(
+        description="online, degraded, offline or unknown (any case; up and ok mean online, down offline)")] = None
+    latency_ms: Annotated[float | None, _rule(_latency), Field(description="response time in ms, >= 0")] = None
+    detail: Annotated[str | None, BeforeValidator(_detail), Field(description="a short note, cut at 300 characters")] = None
+
+
 def _heartbeat(values: dict, *, now: datetime, raw: str, index: int, ref: str | None) -> Heartbeat | Rejection:
     """Check one record's fields; every wrong field is named in the reason."""
-    errors: list[str] = []
-    external_id = at = state = latency = None
     try:
-        external_id = _device_id(values.get("device_id"))
-    except Invalid as exc:
-        errors.append(str(exc))
-    try:
-        at = _moment(values.get("at"), now)
-    except Invalid as exc:
-        errors.append(str(exc))
-    try:
-        state = _state(values.get("state"))
-    except Invalid as exc:
-        errors.append(str(exc))
-    try:
-        latency = _latency(values.get("latency_ms"))
-    except Invalid as exc:
-        errors.append(str(exc))
-    if errors:
-        reason = "; ".join(errors)
+        beat = HeartbeatIn.model_validate(values, context={"now": now})
+    except ValidationError as exc:
+        try:
+            external_id = _device_id(values.get("device_id"))
+        except Invalid:
+            external_id = None
+        reason = error_reasons(exc)
         return Rejection(external_id, raw, f"{ref}: {reason}" if ref else reason, index)
-    return Heartbeat(external_id, at, state, latency, _detail(values.get("detail")), raw, ref, index)
+    return Heartbeat(beat.device_id, beat.at, beat.state, beat.latency_ms, beat.detail, raw, ref, index)
 
 
 def parse_heartbeats_json(payload: bytes | str, *, now: datetime) -> ParseResult:

@@ -11,12 +11,13 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import (AliasChoices, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, computed_field,
+from pydantic import (AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, computed_field,
                       field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from cities import CityProfile
 from data_sources.ingest.open311 import service_codes, status_from_open311
+from data_sources.ingest.records import error_reasons  # noqa: F401 - where importers found it
 
 def _context_profile(info: ValidationInfo) -> CityProfile:
     profile = (info.context or {}).get("profile")
@@ -170,12 +171,3 @@ def from_service_request(data: Mapping[str, Any], *, profile: CityProfile) -> Se
     Times become aware UTC; naive times are read in the profile's time zone (WIB for Tangerang).
     """
     return ServiceRequestIn.model_validate(dict(data), context={"profile": profile})
-
-
-def error_reasons(error: ValidationError) -> str:
-    """A one-line reason for a rejected record: ``field: message; field: message``."""
-    parts = []
-    for item in error.errors(include_url=False):
-        field = ".".join(str(p) for p in item["loc"]) or "request"
-        parts.append(f"{field}: {item['msg']}")
-    return "; ".join(parts)

@@ -61,7 +61,7 @@ def sync_profile(engine: Engine, profile: CityProfile, boundaries_dir: Path | No
                 working_hours_only=c.working_hours_only, open311_service_code=c.code))
         for s in profile.sources:
             _upsert(session, Source, {"city_code": city, "key": s.key}, dict(
-                name=s.name, kind=s.kind, freshness_budget_seconds=s.freshness_budget_seconds))
+                name=s.name, kind=s.kind, feed=s.feed, freshness_budget_seconds=s.freshness_budget_seconds))
         for k in profile.kpis:
             _upsert(session, KpiDefinition, {"city_code": city, "code": k.code}, dict(
                 name_id=k.name_id, name_en=k.name_en, unit=k.unit, target=k.target, direction=k.direction,

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from pydantic import ValidationError
+
 EXTERNAL_ID_MAX_CHARS = 128  # devices.external_id
 
 
@@ -107,3 +109,12 @@ def load_json(payload: bytes | str):
 
 def has_control_chars(text: str) -> bool:
     return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+def error_reasons(error: ValidationError) -> str:
+    """A one-line reason for a refused record: ``field: message; field: message``."""
+    parts = []
+    for item in error.errors(include_url=False):
+        field_name = ".".join(str(p) for p in item["loc"]) or "record"
+        parts.append(f"{field_name}: {item['msg']}")
+    return "; ".join(parts)

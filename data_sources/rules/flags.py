@@ -126,7 +126,8 @@ def _flag_sql(level: Level, now: datetime):
     return amber, began, cleared
 
 
-def refresh_flags(conn: Connection, city_code: str, now: datetime, since: datetime | None = None) -> dict[str, int]:
+def refresh_flags(conn: Connection, city_code: str, now: datetime, since: datetime | None = None,
+                  complaint_ids: list[int] | None = None) -> dict[str, int]:
     """Raise missing flags and clear finished ones for one city, as of ``now``.
 
     Idempotent: a flag is keyed by (complaint, level, flagged_at), and flagged_at is the
@@ -134,9 +135,12 @@ def refresh_flags(conn: Connection, city_code: str, now: datetime, since: dateti
     With ``since`` (the previous refresh, which must itself have covered everything before
     it), only complaints that changed since then or whose amber threshold or deadline fell
     in [since, now] are examined, which keeps a live tick cheap on a city with a million
-    complaints; the bounds are inclusive, so a threshold exactly at ``since`` is not missed."""
+    complaints; the bounds are inclusive, so a threshold exactly at ``since`` is not missed.
+    With ``complaint_ids``, only those complaints are examined."""
     scope = Complaint.city_code == city_code
-    if since is not None:
+    if complaint_ids is not None:  # just these complaints (an ingest batch that created or changed them)
+        scope = and_(scope, Complaint.id.in_(complaint_ids))
+    elif since is not None:
         due, amber = Complaint.response_due_at, Complaint.response_amber_at
         changed = select(Complaint.id).where(scope, Complaint.updated_at >= since)  # ix_complaints_city_updated
         crossed = select(Complaint.id).where(scope, _OPEN, or_(and_(due >= since, due <= now),  # the open index

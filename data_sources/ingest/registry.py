@@ -1,0 +1,116 @@
+"""The device registry and device samples in: create or update a source's cameras, access
+points and other kinds of device of the city profile, and store their heartbeats.
+
+A device is identified by (source, ``external_id``). A new one starts ``unknown`` until it
+reports (its ``installed_at`` starts the silence rules); a changed one is updated, an
+identical one left alone. Samples go through the same checks and the same state rules as the
+heartbeat files (``ingest.heartbeats``, ``rules.device_state``); a sample sent again is
+unchanged, not a second sample.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from cities import CityProfile
+from data_sources import models as m
+from data_sources.ingest.batch import Outcome, Source, raw_text
+from data_sources.ingest.device_import import device_ids, stored_pairs
+from data_sources.ingest.geocode import gazetteer
+from data_sources.ingest.heartbeats import _heartbeat
+from data_sources.ingest.records import Heartbeat, Rejection, iso
+from data_sources.ingest.schemas import DeviceIn
+from data_sources.ingest.validation import in_order, validate
+from data_sources.rules.device_state import record_samples
+
+_FIELDS = ("name", "kind", "site_type", "kecamatan_id", "kelurahan_id", "lat", "lon", "located_by", "host", "port",
+           "check_url", "check_method", "expected_interval_seconds", "uptime_target", "active")
+
+
+def _existing(conn: Connection, source_id: int, external_ids: list[str]) -> dict[str, dict]:
+    found = {}
+    for i in range(0, len(external_ids), 500):
+        rows = conn.execute(select(m.Device.external_id, m.Device.id, *[getattr(m.Device, f) for f in _FIELDS])
+                            .where(m.Device.source_id == source_id, m.Device.external_id.in_(external_ids[i:i + 500])))
+        found.update({r.external_id: dict(r._mapping) for r in rows})
+    return found
+
+
+def store_devices(conn: Connection, profile: CityProfile, source: Source, raws: list, now: datetime) -> list[Outcome]:
+    """Validate, place and register a batch of devices; one ``Outcome`` per record."""
+    valid, outcomes = validate(DeviceIn, raws, now, id_aliases=("device_id",))
+    places = gazetteer(conn, profile.code).place([r.model_dump(include={"lat", "lon", "kecamatan", "kelurahan"})
+                                                  for _, r, _ in valid])
+    existing = _existing(conn, source.id, [r.external_id for _, r, _ in valid])
+    new_rows, new_indexes = [], []
+    for (index, record, raw), place in zip(valid, places):
+        rules = profile.devices.get(record.kind)
+        problems = [] if rules else [f"kind: {record.kind!r} is not a kind of device of the city "
+                                     f"({', '.join(profile.devices)})"]
+        if isinstance(place, str):
+            problems.append(place)
+        if problems:
+            outcomes.append(Outcome(index, record.external_id, "rejected", "; ".join(problems), raw))
+            continue
+        values = {"name": record.name, "kind": record.kind, "site_type": record.site_type,
+                  "kecamatan_id": place.kecamatan_id, "kelurahan_id": place.kelurahan_id, "lat": place.lat,
+                  "lon": place.lon, "located_by": place.located_by, "host": record.host, "port": record.port,
+                  "check_url": record.check_url, "check_method": record.check_method,
+                  "expected_interval_seconds": rules.expected_interval_seconds,
+                  "uptime_target": record.uptime_target or rules.uptime_target, "active": record.active}
+        stored = existing.get(record.external_id)
+        if stored is None:
+            new_rows.append(values | {"city_code": source.city_code, "source_id": source.id,
+                                      "external_id": record.external_id, "state": "unknown",
+                                      "installed_at": record.installed_at or now})
+            new_indexes.append((index, record.external_id))
+        elif any(stored[f] != values[f] for f in _FIELDS):
+            changed = values | ({"installed_at": record.installed_at} if record.installed_at else {})
+            conn.execute(update(m.Device).where(m.Device.id == stored["id"]).values(**changed))
+            outcomes.append(Outcome(index, record.external_id, "updated"))
+        else:
+            outcomes.append(Outcome(index, record.external_id, "unchanged", "the same as the registered device"))
+    if new_rows:
+        conn.execute(insert(m.Device), new_rows)
+        outcomes += [Outcome(index, external_id, "created") for index, external_id in new_indexes]
+    return in_order(outcomes)
+
+
+def store_samples(conn: Connection, source: Source, raws: list, now: datetime) -> list[Outcome]:
+    """Store a batch of heartbeats (the generic format's fields) for this source's devices."""
+    outcomes: list[Outcome] = []
+    beats: list[Heartbeat] = []
+    for index, raw in enumerate(raws):
+        text = raw_text(raw)
+        if not isinstance(raw, dict):
+            outcomes.append(Outcome(index, None, "rejected", f"record {index + 1} is not an object", text))
+            continue
+        checked = _heartbeat(raw, now=now, raw=text, index=index, ref=None)
+        if isinstance(checked, Rejection):
+            outcomes.append(Outcome(index, checked.external_id, "rejected", checked.reason, text))
+        else:
+            beats.append(checked)
+    devices = device_ids(conn, source.city_code, source.id, {b.external_id for b in beats})
+    stored = stored_pairs(conn, [(devices[b.external_id], b.at) for b in beats if b.external_id in devices])
+    seen: set = set()
+    samples = []
+    for beat in beats:
+        device_id = devices.get(beat.external_id)
+        pair = (device_id, beat.at)
+        if device_id is None:
+            outcomes.append(Outcome(beat.index, beat.external_id, "rejected", f"device_id: {beat.external_id!r} is not "
+                                    f"a device of source {source.key} (register it first)", beat.raw))
+        elif pair in seen:
+            outcomes.append(Outcome(beat.index, beat.external_id, "duplicate",
+                                    f"a heartbeat at {iso(beat.at)} appears twice in this batch", beat.raw))
+        elif pair in stored:
+            outcomes.append(Outcome(beat.index, beat.external_id, "unchanged", "this heartbeat is stored already"))
+        else:
+            seen.add(pair)
+            samples.append({"device_id": device_id, "at": beat.at, "state": beat.state,
+                            "latency_ms": beat.latency_ms, "detail": beat.detail})
+            outcomes.append(Outcome(beat.index, beat.external_id, "created"))
+    if samples:
+        record_samples(conn, samples)
+    return in_order(outcomes)
