@@ -70,6 +70,7 @@ class Settings(BaseSettings):
         None, description="Chromium or Chrome for server-side chart images (kaleido). Unset: BROWSER_PATH, else "
                           "/usr/bin/chromium or /usr/bin/chromium-browser if present.",
     )
+    ingest_max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body the ingest API reads.")
     host: str = "127.0.0.1"
     port: int = Field(8050, validation_alias=AliasChoices("LIVEROOM_PORT", "PORT", "port"))
 

@@ -4,8 +4,10 @@ from api.briefing import blueprint as briefing_blueprint
 from api.complaints import blueprint as complaints_blueprint
 from api.devices import blueprint as devices_blueprint
 from api.health import blueprint as health_blueprint
+from api.ingest import blueprint as ingest_blueprint
 from api.preferences import blueprint as preferences_blueprint
 
-BLUEPRINTS = (health_blueprint, complaints_blueprint, devices_blueprint, briefing_blueprint, preferences_blueprint)
+BLUEPRINTS = (health_blueprint, complaints_blueprint, devices_blueprint, briefing_blueprint, ingest_blueprint,
+              preferences_blueprint)
 
 __all__ = ["BLUEPRINTS"]

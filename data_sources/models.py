@@ -177,9 +177,11 @@ class RejectedRecord(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("source_runs.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(128))
+    record_kind: Mapped[str | None] = mapped_column(String(24))  # complaints, devices, ...: how to send it again
     raw: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resubmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # corrected and sent again from /sources
 
 
 # --- complaints --------------------------------------------------------------------------

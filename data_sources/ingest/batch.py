@@ -110,12 +110,15 @@ def finish_run(conn: Connection, source_id: int, run_id: int, now: datetime, sta
     conn.execute(update(m.Source).where(m.Source.id == source_id).values(**values))
 
 
-def keep_refused(conn: Connection, source_id: int, run_id: int | None, outcomes: list[Outcome], now: datetime) -> int:
-    """Store every refused record (rejected or duplicate) with its reason; returns how many."""
+def keep_refused(conn: Connection, source_id: int, run_id: int | None, outcomes: list[Outcome], now: datetime,
+                 record_kind: str | None = None) -> int:
+    """Store every refused record (rejected or duplicate) with its reason and, when it can be sent
+    again as it is once corrected, its ``record_kind``; returns how many."""
     refused = [o for o in outcomes if o.result in ("rejected", "duplicate")]
     if refused:
         conn.execute(insert(m.RejectedRecord), [
             {"source_id": source_id, "run_id": run_id, "raw": o.raw, "reason": o.reason or o.result, "created_at": now,
+             "record_kind": record_kind,
              "external_id": o.external_id[:EXTERNAL_ID_MAX_CHARS] if isinstance(o.external_id, str) else None}
             for o in refused])
     return len(refused)
@@ -137,10 +140,11 @@ Store = Callable[[Connection, Source, datetime], list[Outcome]]
 
 
 def run_batch(engine: Engine, city_code: str, source_key: str, store: Store, *, label: str,
-              now: datetime | None = None) -> Report:
+              now: datetime | None = None, record_kind: str | None = None) -> Report:
     """Store one batch through ``store(conn, source, now)`` (which writes the good records and
-    returns an ``Outcome`` per record) as one run of the source. Raises ``LookupError`` for an
-    unknown source; a database error is re-raised after a failed run is recorded."""
+    returns an ``Outcome`` per record) as one run of the source; refused records are kept with
+    ``record_kind``. Raises ``LookupError`` for an unknown source; a database error is re-raised
+    after a failed run is recorded."""
     now = now or datetime.now(timezone.utc)
     started = time.perf_counter()
     source_id = None
@@ -150,7 +154,7 @@ def run_batch(engine: Engine, city_code: str, source_key: str, store: Store, *, 
             source_id = source.id
             run_id = start_run(conn, source.id, now)
             outcomes = store(conn, source, now)
-            refused = keep_refused(conn, source.id, run_id, outcomes, now)
+            refused = keep_refused(conn, source.id, run_id, outcomes, now, record_kind)
             report = Report(source_key, run_id, outcomes)
             report.message = f"{label}: {report.summary_line()}"
             finish_run(conn, source.id, run_id, now, started, "ok", len(outcomes), report.count(*ACCEPTED), refused,

@@ -5,7 +5,8 @@ Revises: 0006
 Each source says what it carries (``feed``: complaints, devices, kpis, indicators), which
 decides the ingest endpoints its API keys may use; keys are stored hashed. A pulling
 connector keeps how far it got in ``pull_state``. Complaints and devices say whether their
-place came from their point or from a kecamatan's name.
+place came from their point or from a kecamatan's name. A refused record says what kind of
+record it was, so the data steward can correct it and send it again.
 
 """
 from typing import Sequence, Union
@@ -48,9 +49,15 @@ def upgrade() -> None:
     for table in ('complaints', 'devices'):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('located_by', sa.String(length=8), nullable=True))
+    with op.batch_alter_table('rejected_records') as batch:
+        batch.add_column(sa.Column('record_kind', sa.String(length=24), nullable=True))
+        batch.add_column(sa.Column('resubmitted_at', sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('rejected_records') as batch:
+        batch.drop_column('resubmitted_at')
+        batch.drop_column('record_kind')
     for table in ('devices', 'complaints'):
         with op.batch_alter_table(table) as batch:
             batch.drop_column('located_by')
