@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from cities import load_profile
 from data_sources import runtime
@@ -137,6 +138,36 @@ def city_db(tmp_path_factory, shared_geo) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('city') / 'city.db'}"
     make_city(url, shared_geo)
     return url
+
+
+@pytest.fixture(scope="session")
+def city_template_pg(postgres_server):
+    """The generated test city (approximate areas) in a PostgreSQL database that tests copy."""
+    with fresh_postgres_database(postgres_server) as url:
+        make_city(url, None)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def city_template_sqlite(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('city_template') / 'city.db'}"
+    make_city(url, None)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def writable_city_any(request, tmp_path):
+    """A private copy of the generated test city (approximate areas) that a test may change, once
+    on SQLite and once on PostgreSQL (a database made from a template: a second, not a regeneration)."""
+    if request.param == "sqlite":
+        path = tmp_path / "city.db"
+        shutil.copy(request.getfixturevalue("city_template_sqlite").removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = make_url(request.getfixturevalue("city_template_pg")).database
+    server = request.getfixturevalue("postgres_server")
+    with fresh_postgres_database(server, template=template) as url:
+        yield url
 
 
 @pytest.fixture

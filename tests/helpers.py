@@ -48,11 +48,12 @@ def make_city(url: str, boundaries_dir: Path | None, seed: int = TEST_SEED) -> d
 
 
 @contextmanager
-def fresh_postgres_database(server):
-    """A new, empty PostgreSQL database on ``server`` (an admin engine), dropped on exit."""
+def fresh_postgres_database(server, template: str | None = None):
+    """A new PostgreSQL database on ``server`` (an admin engine), empty or a copy of ``template``;
+    dropped on exit."""
     name = f"liveroom_test_{uuid.uuid4().hex[:10]}"
     with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:

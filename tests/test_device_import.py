@@ -19,7 +19,7 @@ from data_sources.db import make_engine
 from data_sources.ingest.device_import import import_device_status, main
 from data_sources.ingest.heartbeats import parse_heartbeats_csv, parse_heartbeats_json
 from data_sources.ingest.records import Heartbeat, UnreadablePayload
-from data_sources.ingest.zoneminder import ZONEMINDER_DISABLED_DETAIL, parse_zoneminder
+from data_sources.ingest.zoneminder import ZONEMINDER_DISABLED_DETAIL, ZONEMINDER_NO_STATUS_DETAIL, parse_zoneminder
 from data_sources.migrate import upgrade
 from settings import PROJECT_ROOT
 from tests.helpers import FIXED_NOW
@@ -111,16 +111,16 @@ def test_zoneminder_refuses_bad_monitors_and_keeps_the_good_ones():
                          null_status, zm_monitor("8", "Cikokol", "Idle"), zm_monitor("9", "Karawaci", fps="fast"),
                          zm_monitor("2", "Alun-Alun", "running", "0.00"), "junk")
     result = parse_zoneminder(payload, observed_at=NOW)
-    assert [(r.external_id, r.state) for r in result.records] == [("1", "online"), ("2", "degraded")]
+    assert [(r.external_id, r.state) for r in result.records] == [("1", "online"), ("6", "unknown"), ("7", "unknown"),
+                                                                  ("2", "degraded")]
+    assert result.records[1].detail == ZONEMINDER_NO_STATUS_DETAIL  # a monitor with no status is not known, not refused
     assert [(r.external_id, r.reason) for r in result.rejected] == [
         (None, "Monitor.Id: missing"),
-        ("6", "Monitor_Status: missing (ZoneMinder reported no status for this monitor)"),
-        ("7", "Monitor_Status: missing (ZoneMinder reported no status for this monitor)"),
         ("8", f"Monitor_Status.Status: 'Idle' is not one of {ZM_STATUSES}"),
         ("9", "Monitor_Status.CaptureFPS: 'fast' is not a number"),
         (None, "monitor 8 is a string, not an object"),
     ]
-    assert json.loads(result.rejected[3].raw)["Monitor"]["Name"] == "Cikokol"  # the raw record, as sent
+    assert json.loads(result.rejected[1].raw)["Monitor"]["Name"] == "Cikokol"  # the raw record, as sent
 
 
 def test_zoneminder_can_use_the_monitor_name_as_the_external_id():
@@ -404,13 +404,12 @@ def test_zoneminder_import(db):
                             zm_monitor("99", "Belum-Terdaftar"),
                             zm_monitor("4", "Taman-Potret", with_status=False))
     summary = run_import(db, "zoneminder", partly_bad, now=later)
-    assert (summary["status"], summary["received"], summary["accepted"], summary["rejected"]) == ("ok", 7, 2, 5)
+    assert (summary["status"], summary["received"], summary["accepted"], summary["rejected"]) == ("ok", 7, 3, 4)
     reasons = [
         ("2", f"Monitor_Status.Status: 'Idle' is not one of {ZM_STATUSES}"),
         (None, "Monitor.Id: missing"),
         ("5", "unknown device: Monitor.Id '5' is not a device of source cctv_nvr"),
         ("99", "unknown device: Monitor.Id '99' is not a device of source cctv_nvr"),
-        ("4", "Monitor_Status: missing (ZoneMinder reported no status for this monitor)"),
     ]
     assert [(r["external_id"], r["reason"]) for r in summary["reasons"]] == reasons
     stored = rejected_rows(db, summary["run_id"])
@@ -418,12 +417,13 @@ def test_zoneminder_import(db):
     assert json.loads(stored[3][2])["Monitor"]["Name"] == "Belum-Terdaftar"
     assert samples(db, since=later) == [
         (db.ids["1"], later, "degraded", None, "ZoneMinder: Signal (capture daemon up, camera not delivering video)"),
-        (db.ids["3"], later, "online", None, "ZoneMinder: Connected, 10.00 fps")]
+        (db.ids["3"], later, "online", None, "ZoneMinder: Connected, 10.00 fps"),
+        (db.ids["4"], later, "unknown", None, ZONEMINDER_NO_STATUS_DETAIL)]
     assert device_state(db, "1") == ("degraded", later, later)
     assert device_state(db, "3") == ("online", later, later)
     assert device_state(db, "2") == ("degraded", NOW, NOW)  # its bad record left it alone
-    assert run_row(db, summary["run_id"]) == ("ok", 7, 2, 5, "ZoneMinder monitors.json: 7 received, 2 accepted, "
-                                                             "5 rejected")
+    assert run_row(db, summary["run_id"]) == ("ok", 7, 3, 4, "ZoneMinder monitors.json: 7 received, 3 accepted, "
+                                                             "4 rejected")
     assert source_row(db) == (later, None, None)
 
     latest = NOW + timedelta(minutes=2)

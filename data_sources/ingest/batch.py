@@ -77,9 +77,8 @@ class Report:
 
 
 def raw_text(value) -> str:
-    """A record as it came, as text to keep with a refusal (PostgreSQL text holds no NUL)."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text.replace("\x00", "\ufffd")
+    """A parsed record (a JSON value) as JSON text to keep with a refusal (PostgreSQL text holds no NUL)."""
+    return json.dumps(value, ensure_ascii=False, default=str).replace("\x00", "\ufffd")
 
 
 def find_source(conn: Connection, city_code: str, source_key: str) -> Source:

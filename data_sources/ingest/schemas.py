@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic import AwareDatetime as _Aware
 from pydantic_core import PydanticCustomError
 
@@ -144,15 +145,13 @@ class DeviceIn(Record):
     def _id_as_text(cls, value):
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    @field_validator("check_url", mode="after")
-    @classmethod
-    def _how_to_check(cls, value, info: ValidationInfo):
-        method = info.data.get("check_method")
-        if method == "http" and not value:
-            raise PydanticCustomError("check_url", "an http check needs check_url")
-        if method == "tcp" and not (info.data.get("host") and info.data.get("port")):
-            raise PydanticCustomError("check_tcp", "a tcp check needs host and port")
-        return value
+    @model_validator(mode="after")
+    def _how_to_check(self) -> "DeviceIn":
+        if self.check_method == "http" and not self.check_url:
+            raise PydanticCustomError("check_url", "check_method http needs check_url")
+        if self.check_method == "tcp" and not (self.host and self.port):
+            raise PydanticCustomError("check_tcp", "check_method tcp needs host and port")
+        return self
 
 
 class KpiValueIn(Record):

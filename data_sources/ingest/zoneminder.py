@@ -2,7 +2,8 @@
 monitor, all observed at the same moment (ZoneMinder gives no time). Each monitor's
 ``Monitor_Status.Status`` decides its state: ``Connected`` is online (degraded at 0 frames per
 second), ``Running`` and ``Signal`` degraded (the capture daemon runs, the camera delivers no
-video), ``NotRunning`` offline, ``Unknown`` unknown; a disabled monitor is unknown."""
+video), ``NotRunning`` offline, ``Unknown`` unknown; a disabled monitor, and one ZoneMinder
+reports no status for, is unknown."""
 from __future__ import annotations
 
 import math
@@ -14,6 +15,7 @@ from data_sources.ingest.records import (EXTERNAL_ID_MAX_CHARS, Heartbeat, Inval
 ZONEMINDER_STATUSES = ("Unknown", "NotRunning", "Running", "Connected", "Signal")
 ZONEMINDER_ID_FIELDS = ("Id", "Name")
 ZONEMINDER_DISABLED_DETAIL = "monitoring disabled in ZoneMinder"
+ZONEMINDER_NO_STATUS_DETAIL = "ZoneMinder reported no status for this monitor"
 _ZM_STATES = {
     "Running": ("degraded", "ZoneMinder: Running (capture daemon up, no video from the camera)"),
     "Signal": ("degraded", "ZoneMinder: Signal (capture daemon up, camera not delivering video)"),
@@ -69,9 +71,9 @@ def _zoneminder_monitor(item, *, observed_at: datetime, id_field: str, index: in
         return Heartbeat(external_id, observed_at, "unknown", None, ZONEMINDER_DISABLED_DETAIL, raw, None, index)
     status_row = item.get("Monitor_Status")
     if not isinstance(status_row, dict) or (status_row.get("MonitorId") is None and status_row.get("Status") is None):
-        # a monitor with no Monitor_Status row comes back with every field null
-        return Rejection(external_id, raw, "Monitor_Status: missing (ZoneMinder reported no status for this monitor)",
-                         index)
+        # a monitor with no Monitor_Status row comes back with every field null: the camera's state is not
+        # known (ZoneMinder has not started it or lost track of it), which is what the wall must show
+        return Heartbeat(external_id, observed_at, "unknown", None, ZONEMINDER_NO_STATUS_DETAIL, raw, None, index)
     status = status_row.get("Status")
     known = {name.lower(): name for name in ZONEMINDER_STATUSES}
     canonical = known.get(status.strip().lower()) if isinstance(status, str) else None
