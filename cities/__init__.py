@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 CITIES_DIR = Path(__file__).resolve().parent
 
@@ -69,12 +69,44 @@ class DeviceRules(BaseModel):
 FEEDS = ("complaints", "devices", "kpis", "indicators")  # what a source carries
 
 
+class Open311PullSpec(BaseModel):
+    """Where and how ``data_sources.ingest.open311_pull`` reads an Open311 GeoReport v2 server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(pattern=r"^https?://\S+$")  # the endpoint base: {url}/services.json, {url}/requests.json
+    format: Literal["json", "xml"] = "json"
+    jurisdiction_id: str | None = None
+    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")  # the NAME of the variable holding it
+    service_codes: dict[str, str] = {}  # the server's service_code -> a category code of the profile
+    window_hours: float = Field(24, gt=0, le=90 * 24)  # GeoReport: a date range may not span more than 90 days
+    first_since: AwareDatetime | None = None  # where the first pull starts (default: 7 days before it)
+    interval_seconds: float = Field(300, ge=10)
+    timeout_seconds: float = Field(10, gt=0, le=120)  # per HTTP request, the whole answer included
+    attempts: int = Field(3, ge=1, le=6)  # per HTTP request: connection errors, timeouts, 429 and 5xx are retried
+    backoff_seconds: float = Field(1.0, ge=0, le=30)  # the first retry's delay; doubled each time, with jitter
+    page_size: int = Field(1000, ge=1)  # the most requests the server returns in one answer
+    paging: Literal["split", "page"] = "split"  # a full answer: halve the window, or ask for page=2, 3, ...
+    max_pages: int = Field(32, ge=1, le=1000)  # answers per window at most (pages or halves)
+    max_windows: int = Field(48, ge=1)  # windows per pull at most; the rest follows on the next pull
+    overlap_minutes: float = Field(60, ge=0)  # each pull re-reads this much before its position (late arrivals)
+    refresh_open_days: float = Field(30, ge=0)  # re-read open requests received this recently, by id (0: never)
+    refresh_max: int = Field(200, ge=0)  # open requests re-read per pull at most (in turn)
+
+
 class SourceSpec(BaseModel):
     key: str
     name: str
     kind: str  # how it arrives: open311, nvr_json, probe, spreadsheet, api, ...
     feed: Literal[FEEDS]  # type: ignore[valid-type]  # what it carries: which ingest endpoints its keys may use
     freshness_budget_seconds: int = Field(gt=0)
+    open311: Open311PullSpec | None = None  # set: the worker pulls it from a GeoReport v2 server
+
+    @model_validator(mode="after")
+    def _pull_carries_complaints(self) -> "SourceSpec":
+        if self.open311 is not None and self.feed != "complaints":
+            raise ValueError(f"source {self.key}: an open311 pull carries complaints, not {self.feed}")
+        return self
 
 
 class KpiSpec(BaseModel):

@@ -80,14 +80,41 @@ def red_flag_columns(lang: str) -> list[dict]:
     ]
 
 
-def grid(grid_id: str, columns: list[dict], *, height: str = "360px", row_id: str | None = None) -> dag.AgGrid:
+def grid(grid_id: str, columns: list[dict], *, lang: str, height: str = "360px", row_id: str | None = None) -> dag.AgGrid:
     """An empty grid; callbacks fill ``rowData``. ``row_id`` names the field that identifies a
-    row (then ``cellClicked`` reports it as ``rowId``)."""
-    extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}
+    row (then ``cellClicked`` reports it as ``rowId``). The grid's own words are in ``lang``."""
+    extra = {"getRowId": f"`${{params.data.{row_id}}}`"} if row_id else {}  # a string, as AG Grid wants
+    words = {"noRowsToShow": t("grid.no_rows", lang), "noMatchingRows": t("grid.no_matching_rows", lang),
+             "loadingOoo": t("grid.loading", lang)}
     return dag.AgGrid(**extra,
         id=grid_id, columnDefs=columns, rowData=[],
         defaultColDef={"sortable": True, "resizable": True, "filter": False, "suppressHeaderMenuButton": True},
         dashGridOptions={"animateRows": False, "tooltipShowDelay": 300, "enableCellTextSelection": True,
-                         "domLayout": "normal"},
+                         "domLayout": "normal", "localeText": words},
         style={"height": height, "width": "100%"}, className="liveroom-grid",
     )
+
+
+def rejected_columns(lang: str) -> list[dict]:
+    """Columns of the refused records (rows from ``rejected_rows``)."""
+    return [
+        {"field": "created", "headerName": t("sources.started", lang), "width": 170,
+         "comparator": {"function": "(a, b, na, nb) => na.data.created_sort.localeCompare(nb.data.created_sort)"},
+         "sort": "desc"},
+        {"field": "source", "headerName": t("sources.name", lang), "width": 150},
+        {"field": "kind", "headerName": t("sources.col.kind", lang), "width": 150},
+        {"field": "external_id", "headerName": t("sources.col.id", lang), "width": 150},
+        {"field": "reason", "headerName": t("sources.reason", lang), "flex": 2, "minWidth": 260, "tooltipField": "reason",
+         "wrapText": True, "autoHeight": True},
+        {"field": "raw", "headerName": t("sources.raw", lang), "flex": 2, "minWidth": 260, "tooltipField": "raw",
+         "cellClass": "font-monospace small"},
+    ]
+
+
+def rejected_rows(frame: pd.DataFrame, *, lang: str, tz: str, tz_label: str) -> list[dict]:
+    """Rows of the refused records (``queries.sources.rejected_records``, already masked)."""
+    return [{"id": int(r["id"]), "created": formatting.local_datetime(pd.Timestamp(r["created_at"]).to_pydatetime(),
+                                                                     tz, tz_label, lang),
+             "created_sort": pd.Timestamp(r["created_at"]).isoformat(), "source": r["source"],
+             "kind": r["record_kind"] or "–", "external_id": r["external_id"] or "–", "reason": r["reason"],
+             "raw": r["raw"]} for r in frame.to_dict("records")]

@@ -78,23 +78,46 @@ def indicator_table(frame: pd.DataFrame, lang: str) -> dbc.Table:
 
 
 def source_table(frame: pd.DataFrame, now: datetime, lang: str, tz: str, tz_label: str) -> dbc.Table:
-    """Columns used: key, name, kind, freshness_budget_seconds, last_success_at, last_error."""
+    """Columns used: ``queries.sources.SOURCE_COLUMNS``: each source, what it carries, its last
+    success and how late that is against its budget, its latest error."""
     rows = []
     for _, row in frame.iterrows():
         last = as_datetime(row["last_success_at"])
-        level = freshness_level(last, now, int(row["freshness_budget_seconds"]))
+        budget = int(row["freshness_budget_seconds"])
+        level = freshness_level(last, now, budget)
         state = dbc.Badge(t("sources.fresh" if level == "fresh" else "sources.stale", lang),
                           color={"fresh": "success", "amber": "warning"}.get(level, "danger"))
+        failed = as_datetime(row["last_failure_at"])
+        error = row["last_error"] if failed is not None and (last is None or failed >= last) else None
+        lag = "–" if last is None else formatting.duration(max(0.0, (now - last).total_seconds() - budget), lang)
         rows.append([
-            html.Td(row["name"]), html.Td(row["kind"]),
+            html.Td([row["name"], html.Br(), html.Small(row["key"], className="text-body-secondary")]),
+            html.Td([t(f"feed.{row['feed']}", lang), html.Br(), html.Small(row["kind"], className="text-body-secondary")]),
             html.Td([formatting.local_datetime(last, tz, tz_label, lang), html.Br(),
                      html.Small(formatting.age(last, now, lang))]),
-            html.Td(formatting.duration(int(row["freshness_budget_seconds"]), lang)),
+            html.Td([formatting.duration(budget, lang), html.Br(),
+                     html.Small(t("sources.lag", lang, lag=lag) if level != "fresh" else "")]),
             html.Td(state, **{"data-source": row["key"], "data-freshness": level}),
+            html.Td(html.Small(error.strip().splitlines()[0][:160]) if isinstance(error, str) and error.strip() else "–",
+                    className="text-danger" if error else None),
         ])
     headers = [t(k, lang) for k in ("sources.name", "sources.kind", "sources.last_success", "sources.budget",
-                                    "sources.state")]
+                                    "sources.state", "sources.error")]
     return _table(headers, rows, "sources-table")
+
+
+def key_table(keys: pd.DataFrame, lang: str, tz: str, tz_label: str) -> dbc.Table | html.P:
+    """The sources' API keys (``queries.sources.source_keys``): name, first characters, when made and
+    last used, whether revoked. The keys themselves are never stored, so never shown."""
+    if keys.empty:
+        return html.P(t("sources.keys.none", lang), className="mb-0")
+    when = lambda v: formatting.local_datetime(as_datetime(v), tz, tz_label, lang)  # noqa: E731
+    header = [t(k, lang) for k in ("sources.name", "sources.keys.name", "sources.keys.prefix", "sources.keys.created",
+                                   "sources.keys.last_used", "sources.state")]
+    rows = [[r.source, r.name, f"{r.prefix}…", when(r.created_at), when(r.last_used_at),
+             t("sources.keys.revoked", lang, time=when(r.revoked_at)) if as_datetime(r.revoked_at)
+             else t("sources.keys.active", lang)] for r in keys.itertuples()]
+    return text_table(header, rows, "sources-keys-table", numbers_from=len(header))
 
 
 def run_table(runs: pd.DataFrame, lang: str, tz: str, tz_label: str) -> dbc.Table:
@@ -106,13 +129,3 @@ def run_table(runs: pd.DataFrame, lang: str, tz: str, tz_label: str) -> dbc.Tabl
     rows = [[r.source, when(r.started_at), t(f"run.{r.status}", lang), n(r.rows_received), n(r.rows_accepted),
              n(r.rows_rejected)] for r in runs.itertuples()]
     return text_table(header, rows, "sources-runs-table", numbers_from=3)
-
-
-def rejected_table(rejected: pd.DataFrame, lang: str, tz: str, tz_label: str) -> dbc.Table | html.P:
-    """Refused records with their reasons (``queries.sources.rejected_records``, already masked)."""
-    if rejected.empty:
-        return html.P(t("sources.none", lang))
-    header = [t(k, lang) for k in ("sources.name", "sources.started", "sources.reason", "sources.raw")]
-    rows = [[r.source, formatting.local_datetime(as_datetime(r.created_at), tz, tz_label, lang), r.reason,
-             html.Code(r.raw)] for r in rejected.itertuples()]
-    return text_table(header, rows, "sources-rejected-table", numbers_from=len(header))

@@ -1,8 +1,12 @@
 """The background worker beside the web app (the Procfile's ``worker``).
 
 On one scheduler: a probe round for devices checked by TCP/HTTP, the silence and flapping
-rules for every device, the uptime roll-ups, and the pruning of raw samples past their
-retention (``schedule.run_forever``: a database error is retried on the job's next run).
+rules for every device, the uptime roll-ups, the pruning of raw samples past their
+retention, and a pull of each source with an ``open311`` block in the city profile on its
+``interval_seconds`` (``schedule.run_forever``: a database error is retried on the job's next
+run; a failing Open311 server is a failed run on its source, never an error here). Each job
+runs at most once at a time, in the scheduler's threads, so a slow server delays only its own
+source's next pull.
 
 ``python -m data_sources.worker [--probe-interval 60] [--state-interval 30]``
 """
@@ -10,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from sqlalchemy import Engine
 
 from cities import CityProfile
-from data_sources.ingest import probe
+from data_sources.ingest import open311_pull, probe
 from data_sources.rules import uptime
 from data_sources.rules.device_state import refresh_states
 from data_sources.schedule import run_forever
@@ -47,6 +52,14 @@ class Worker:
         with self.engine.begin() as conn:
             return uptime.prune_samples(conn, self.profile, self.now(), self.retention_days)
 
+    def jobs(self, *, probe_interval: float, state_interval: float,
+             rollup_interval: float) -> list[tuple[str, Callable[[], object], float]]:
+        """(name, function, seconds between runs) for ``schedule.run_forever``; no probes at interval 0."""
+        jobs = [("probe", self.probe_round, probe_interval)] if probe_interval > 0 else []
+        jobs += [("states", self.refresh_states, state_interval), ("roll-ups", self.roll_up, rollup_interval),
+                 ("retention", self.prune, 3600.0)]
+        return jobs + open311_pull.jobs(self.engine, self.profile, now=self.now)
+
 
 def main(argv: list[str] | None = None) -> int:
     from cities import load_profile
@@ -62,12 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     worker = Worker(make_engine(settings.database_url), load_profile(settings.city),
                     retention_days=settings.raw_sample_retention_days)
-    jobs = [("states", worker.refresh_states, args.state_interval),
-            ("roll-ups", worker.roll_up, settings.rollup_interval_seconds),
-            ("retention", worker.prune, 3600.0)]
-    if args.probe_interval > 0:
-        jobs.insert(0, ("probe", worker.probe_round, args.probe_interval))
-    run_forever(jobs)
+    run_forever(worker.jobs(probe_interval=args.probe_interval, state_interval=args.state_interval,
+                            rollup_interval=settings.rollup_interval_seconds))
     return 0
 
 

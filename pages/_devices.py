@@ -81,7 +81,7 @@ def layout(kind: str, device: str | None = None, **_query):
                           html.Small(t("device.map.hint", lang), className="text-body-secondary")]), lg=7),
             dbc.Col(card(t("device.down.title", lang),
                          [html.Div(id=i["down_count"], className="mb-2"),
-                          grid(i["down_grid"], down_columns(lang), height="430px", row_id="id")],
+                          grid(i["down_grid"], down_columns(lang), lang=lang, height="430px", row_id="id")],
                          class_name="down-card"), lg=5),
         ], className="g-3 mt-1"),
         html.Div(id=i["breakdown_message"]),

@@ -86,10 +86,10 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
                        outline=True, className="me-2"),
             dbc.Button(t("complaints.export.xlsx", lang), id=IDS["export_xlsx"], size="sm", color="secondary",
                        outline=True)], className="float-end")],
-              [html.Div(id=IDS["agency_message"]), grid(IDS["agency_grid"], agency_columns(lang), height="420px")],
+              [html.Div(id=IDS["agency_message"]), grid(IDS["agency_grid"], agency_columns(lang), lang=lang, height="420px")],
               class_name="mt-3"),
         card(t("complaints.red_list", lang),
-              [html.Div(id=IDS["red_count"], className="mb-2"), grid(IDS["red_grid"], red_flag_columns(lang))],
+              [html.Div(id=IDS["red_count"], className="mb-2"), grid(IDS["red_grid"], red_flag_columns(lang), lang=lang)],
               class_name="mt-3 red-flag-card"),
     ], className="page page-complaints")
 

@@ -52,7 +52,8 @@ return gd.data.map((trace, index) => ({
 }));
 """
 GRID_ROWS_JS = """
-const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);
+let api = null;
+try { api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]); } catch (e) { return null; }
 if (!api) { return null; }
 const out = []; api.forEachNodeAfterFilterAndSort(n => out.push(n.data)); return out;
 """

@@ -1,7 +1,7 @@
 """Services, evaluation and sources pages in headless Chromium, checked against SQL."""
 import pytest
 
-from tests.browser import save_screenshot
+from tests.browser import grid_rows, save_screenshot
 from tests.sql import rows
 
 LATEST_KPI_SQL = """
@@ -62,7 +62,7 @@ def test_sources_page_shows_freshness_runs_and_refusedrows(app_duo):
               for e in dash_duo.find_elements("#sources-table [data-source]")}
     assert set(states) == {"complaints", "cctv_nvr", "wifi_probe", "kpi_sheet", "indicator_sheet"}
     assert states["complaints"] == "red"  # the fixture city's feed stopped long ago
-    rejected = dash_duo.find_element("#sources-rejected-table").text
+    rejected = " ".join(row["reason"] for row in grid_rows(dash_duo, "sources-rejected-grid"))
     assert "Koordinat di luar wilayah kota" in rejected and "tidak ada dalam profil kota" in rejected
     assert len(dash_duo.find_elements("#sources-runs-table tbody tr")) == 5
     assert dash_duo.get_logs() == []

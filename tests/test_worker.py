@@ -1,4 +1,4 @@
-"""The worker's jobs on the generated test city: silence rules, roll-ups, retention."""
+"""The worker's jobs on the generated test city: silence rules, roll-ups, retention, the Open311 pull."""
 from datetime import timedelta
 
 from cities import load_profile
@@ -29,5 +29,27 @@ def test_jobs_apply_the_rules_roll_up_and_prune(sqlite_url):
         assert worker.prune() > 0
         assert scalar(sqlite_url, "SELECT count(*) FROM device_samples") < before
         assert scalar(sqlite_url, "SELECT min(at) FROM device_samples") >= "2026-11-23 06:50"
+    finally:
+        engine.dispose()
+
+
+def test_open311_sources_are_pulled_on_their_interval_and_a_dead_server_is_only_a_failed_run(writable_city):
+    from tests.test_open311_pull import KEY, add_source, dead_url, pull_profile
+
+    add_source(writable_city)
+    engine = make_engine(writable_city)
+    worker = Worker(engine, pull_profile(dead_url(), api_key_env=None, interval_seconds=120), retention_days=7,
+                    now=lambda: FIXED_NOW)
+    try:
+        jobs = {name: (job, seconds) for name, job, seconds in
+                worker.jobs(probe_interval=60, state_interval=30, rollup_interval=300)}
+        assert {name: seconds for name, (_, seconds) in jobs.items()} == {
+            "probe": 60, "states": 30, "roll-ups": 300, "retention": 3600, f"open311 {KEY}": 120}
+        assert "probe" not in {name for name, _, _ in worker.jobs(probe_interval=0, state_interval=30,
+                                                                  rollup_interval=300)}
+        line = jobs[f"open311 {KEY}"][0]()  # returns its report; raises nothing
+        assert line.startswith(f"{KEY}: failed") and "cannot read the server" in line
+        assert scalar(writable_city, "SELECT last_failure_at FROM sources WHERE key = :k", k=KEY).startswith(
+            "2026-11-23 07:30:00")
     finally:
         engine.dispose()

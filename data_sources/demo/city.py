@@ -90,7 +90,7 @@ def _record_runs(conn, profile, ids, now: datetime, counts: dict) -> None:
             for raw, reason in bad:
                 conn.execute(m.RejectedRecord.__table__.insert().values(
                     source_id=source_id, run_id=run_id, external_id=raw["service_request_id"], raw=json.dumps(raw),
-                    reason=reason, created_at=at))
+                    reason=reason, created_at=at, record_kind="complaints"))
 
 
 def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(), seed: int = 20261123,

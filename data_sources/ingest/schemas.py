@@ -58,9 +58,9 @@ class ComplaintIn(Record):
                              description="the complaint's id in the sending system")
     category: str = Field(min_length=1, max_length=200, validation_alias=_aliases("category", "service_code"),
                           description="a category of the city: its code, its Open311 service code or its name")
+    status_notes: str | None = Field(None, max_length=2000)  # before status: Open311 notes refine open/closed
     status: str = Field("received", description="received, assigned, responded, in_progress, resolved, rejected, "
                                                 "reopened; or Open311's open/closed (refined by status_notes)")
-    status_notes: str | None = Field(None, max_length=2000)
     description: str = Field("", max_length=5000)
     received_at: Moment = Field(validation_alias=_aliases("received_at", "requested_datetime"))
     updated_at: Moment | None = Field(None, validation_alias=_aliases("updated_at", "updated_datetime"),
