@@ -1,7 +1,10 @@
 """Masking of personal data in free text and raw records shown to people who may not see it.
 
-Pattern data is masked anywhere in a text: Indonesian mobile and landline numbers, e-mail
-addresses and 16-digit NIK. Names have no pattern of their own, so they are found in two ways:
+Pattern data is masked anywhere in a text: Indonesian mobile and landline numbers in the ways
+people write them, e-mail addresses, 16-digit NIK and KK numbers (also in groups of four), and
+the parts of a home address that find a house: the house number, RT/RW, the block and the lot
+("Jl. Merdeka No. 12 RT 03/RW 05" becomes "Jl. Merdeka No. [disamarkan] RT/RW [disamarkan]":
+the street stays, because it says where the problem is). Names have no pattern of their own, so they are found in two ways:
 
 * known names: the complaint's own ``reporter_name`` (or the name fields of a raw record) is
   masked wherever it occurs as whole words, case-insensitively. A known name made only of
@@ -45,8 +48,27 @@ PERSONAL_KEYS = {"name", "nama", "first_name", "last_name", "phone", "telepon", 
 # keys of a raw record whose values are names to look for in the record's free text
 _NAME_KEYS = {"name", "nama", "first_name", "last_name", "reporter_name"}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-_PHONE = re.compile(r"(?<![\w])(?:\+62|62|0)[\s.-]?8?\d{1,3}(?:[\s.-]?\d{2,4}){2,4}(?!\d)")
+# NIK and KK: 16 digits, also written in groups of four ("3671 0123 4567 0001", "3671.0123.4567.0001")
+_NIK = re.compile(r"(?<![\d.])\d{4}([\s.-]?)\d{4}\1\d{4}\1\d{4}(?![\d])")
+# Indonesian phone numbers: mobile (0812-…, +62 812…, 62812…, (+62) 812…) and landline with an area
+# code (021-5578-1234, (021) 5578 1234, +62 21 5578 1234), with dashes, dots or spaces
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\(\+?62\)|\+62|62|\(0\d{2,3}\)|0)[\s.-]?(?:\(0?\d{2,3}\)[\s.-]?)?\d{1,4}"
+    r"(?:[\s.-]?\d{2,4}){1,4}(?![\d])")
+# Home addresses: the street stays (it says where the problem is); what finds a house goes:
+# the house number ("No. 12", "Nomor 12A", "No.12/3"), RT/RW ("RT 03/RW 05", "RT.003 RW.005", "RT 3"),
+# a housing block ("Blok C2", "Blok F-12"), a lot ("Kav. 7"). The words themselves stay.
+_HOUSE = re.compile(
+    r"(?<!\w)(?P<cue>No\.?|Nomor|Nomer|Kav\.?|Kavling|Blok)[ \t]*(?::[ \t]*)?"
+    r"(?P<value>(?:[A-Z]{1,2}[ \t]?-?[ \t]?)?\d+[A-Za-z]?(?:[ \t]?[/.-][ \t]?\d+[A-Za-z]?)?|[A-Z]{1,2}\d*(?![a-z]))",
+    re.IGNORECASE)
+_RT_RW = re.compile(r"(?<!\w)(?:RT|RW)\.?[ \t]*0*\d{1,3}(?:[ \t]*[/,]?[ \t]*(?:RT|RW)?\.?[ \t]*0*\d{1,3})?(?!\d)",
+                    re.IGNORECASE)
+_HOME_BEFORE = re.compile(r"(?<!\w)(?:jl|jln|jalan|gg|gang|perum|perumahan|komplek|kompleks|cluster|blok|rumah|"
+                          r"alamat|tinggal|kav|kavling|ruko|apartemen)\b", re.IGNORECASE)
+# numbered public things: "tiang no 12" locates a pole, not a home
+_PUBLIC_THINGS = frozenset("""tiang lampu pju pohon halte gardu trafo bus angkot kios lapak los pos gerbang pintu
+    jembatan saluran got gorong lantai menara tower loket jalur peron gate kamar ruang lapak""".split())
 MASK = "[disamarkan]"
 
 # Phrases that introduce a person's name. Case-insensitive; the name itself must be capitalised.
@@ -178,8 +200,27 @@ def mask_text(text: str, known_names: Iterable[str] = ()) -> str:
     and names introduced by a cue ("Saya X", "a.n. X", "Pak X", ...) in ``text`` with ``MASK``."""
     text = _EMAIL.sub(MASK, text)
     text = _NIK.sub(MASK, text)
-    text = _PHONE.sub(MASK, text)
+    text = _PHONE.sub(_phone, text)
+    text = _RT_RW.sub(f"RT/RW {MASK}", text)
+    text = _HOUSE.sub(_house, text)
     return _mask_names(text, known_names or ())
+
+
+def _phone(found: re.Match) -> str:
+    """A phone number has 9 to 15 digits; shorter runs are times, amounts and counts ("jam 08.30")."""
+    digits = sum(c.isdigit() for c in found.group())
+    return MASK if 9 <= digits <= 15 else found.group()
+
+
+def _house(found: re.Match) -> str:
+    """A number after "No."/"Blok"/"Kav." finds a house when an address word comes shortly before it
+    (a street, a gang, a housing estate, a house); "tiang no 15" (a pole) is left alone."""
+    before = found.string[max(0, found.start() - 60):found.start()]
+    if found.group("cue").lower().startswith("no"):
+        last_word = _WORD.findall(before)[-1:]
+        if not _HOME_BEFORE.search(before) or (last_word and last_word[0].casefold() in _PUBLIC_THINGS):
+            return found.group()
+    return f"{found.group('cue')} {MASK}"
 
 
 def mask_complaint_text(description: str | None, reporter_name: str | None = None) -> str:
