@@ -172,7 +172,7 @@ def test_a_batch_of_1000_with_10_bad_records_stores_990(api):
     assert count(url, "complaints", "external_id LIKE 'T-%'") == 990
     run = rows(url, "SELECT rows_received, rows_accepted, rows_rejected, status FROM source_runs ORDER BY id DESC LIMIT 1")
     assert tuple(run[0]) == (1000, 990, 10, "ok")
-    assert count(url, "rejected_records", "record_kind = 'complaints'") == 10
+    assert count(url, "rejected_records", "record_kind = 'complaints' AND run_id = :r", r=body["run_id"]) == 10
     events = count(url, "complaint_events e JOIN complaints c ON c.id = e.complaint_id", "c.external_id LIKE 'T-%'")
     assert events == 990  # each arrives with its "received" event
     flags = count(url, "complaint_flags f JOIN complaints c ON c.id = f.complaint_id", "c.external_id LIKE 'T-%'")
