@@ -553,6 +553,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Received {received}, accepted {accepted}, rejected {rejected}, duplicate {duplicate}",
     },
     "upload.report.run": {"id": "Run {run} sumber {source}", "en": "Run {run} of source {source}"},
+    "upload.report.unchanged": {"id": "{count} baris tidak berubah (sudah tersimpan)",
+                                "en": "{count} rows unchanged (stored already)"},
     "upload.report.more": {"id": "… dan {count} baris lain", "en": "… and {count} more rows"},
     "upload.report.sources": {
         "id": "Baris yang ditolak tersimpan di Sumber Data",
