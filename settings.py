@@ -71,8 +71,32 @@ class Settings(BaseSettings):
                           "/usr/bin/chromium or /usr/bin/chromium-browser if present.",
     )
     ingest_max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body the ingest API reads.")
+    max_body_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest request body any route reads (uploads).")
+    prepare_attempts: int = Field(
+        8, gt=0, description="python -m data_sources.prepare: tries to reach the database this often (1, 2, 4 ... 30 s "
+                             "apart) before it gives up; the development server keeps trying.")
+    https: bool = Field(False, description="Served over HTTPS: cookies are Secure and HSTS is sent.")
+    session_idle_minutes: float = Field(30, gt=0, description="A person's session ends after this long without a request.")
+    wall_session_days: float = Field(365, gt=0, description="How long a wall screen's device login lasts.")
+    rate_limits: bool = Field(True, description="Limit sign-in attempts (per account and per address).")
+    login_rate_per_address: str = "20 per minute"
+    login_rate_per_account: str = "5 per minute"
+    frame_ancestors: list[str] = Field(["'self'"], description="Who may embed the pages (CSP frame-ancestors).")
+    map_hosts: list[str] = Field(["https://*.basemaps.cartocdn.com", "https://basemaps.cartocdn.com",
+                                  "https://*.openstreetmap.org"],
+                                 description="Hosts the map style loads tiles, glyphs and sprites from (CSP).")
+    oidc_issuer: str | None = Field(None, description="Single sign-on: the OpenID Connect issuer (e.g. a Keycloak realm).")
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_role_claim: str = Field("roles", description="The claim that names the person's roles.")
+    oidc_roles: dict[str, str] = Field({}, description="Claim value -> Live Room role, e.g. {\"liveroom-admin\": \"admin\"}.")
     host: str = "127.0.0.1"
     port: int = Field(8050, validation_alias=AliasChoices("LIVEROOM_PORT", "PORT", "port"))
+
+    @property
+    def rate_limit_storage(self) -> str:
+        """Where sign-in attempts are counted: Redis when the cache is (shared by the workers), else memory."""
+        return self.cache_redis_url if self.cache_type == "RedisCache" else "memory://"
 
     @property
     def is_sqlite(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.auth import note
 from api.preferences import request_language
 from components.i18n import t
 from data_sources.runtime import current_now, current_now_bucket, current_profile, current_settings
@@ -47,6 +48,7 @@ def chart(name: str):
     if name not in CHARTS:
         abort(404)
     scope = _scope()
+    note("export", f"briefing chart {name} {scope.period.query_string()}")
     try:
         body = document.chart_png(name, scope, _browser(), _scale())
     except (SQLAlchemyError, RenderError) as exc:
@@ -58,5 +60,6 @@ def chart(name: str):
 @blueprint.get("/briefing/export.pdf")
 def export_pdf():
     scope = _scope()
+    note("export", f"briefing PDF {scope.period.query_string()}")
     body = pdf.build_pdf(document.document(scope, current_now(), _browser()))
     return _attachment(body, "application/pdf", document.filename(scope, ".pdf"))

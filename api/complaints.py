@@ -11,10 +11,12 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from api._json import plain, records
+from api.auth import note, role
 from components.i18n import t
 from data_sources.ingest import open311
 from data_sources.queries import complaints
 from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
+from data_sources.rules.access import may
 from data_sources.rules.periods import Problem, local_day_start
 from data_sources.runtime import current_now_bucket as _now
 from data_sources.runtime import current_profile
@@ -72,7 +74,10 @@ def breakdown(name: str):
 @blueprint.get("/api/complaints/red-flags")
 def red_flags():
     flt, limit = _filter(), _limit(200)
-    result = complaints.red_flags(flt, _now(), limit=limit)
+    reveal = may(role(), "personal_data")
+    result = complaints.red_flags(flt, _now(), limit=limit, reveal=reveal)
+    if reveal:
+        note("unmasked_view", f"/api/complaints/red-flags ({len(result['frame'])} texts)")
     return _envelope(flt, records(result["frame"]), total=result["total"], limit=limit)
 
 

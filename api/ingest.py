@@ -18,6 +18,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from api.auth import identity
 from api.openapi import openapi_document
 from data_sources.db import database
 from data_sources.ingest.feeds import KINDS, WrongFeed, ingest
@@ -106,4 +107,10 @@ def push(source: str, kind: str):
 
 @blueprint.get("/openapi.json")
 def openapi():
+    """For a signed-in person or the holder of a source key (the document is not public)."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if identity() is None:
+        with database.engine.begin() as conn:
+            if scheme.lower() != "bearer" or owner_of(conn, key.strip(), current_now()) is None:
+                raise Refused(401, "unauthorized", "sign in, or send a source's key as 'Authorization: Bearer <key>'")
     return jsonify(openapi_document())

@@ -14,7 +14,7 @@ from dash import html
 
 from components import formatting
 from components.i18n import t
-from components.tiles import freshness_level
+from components.tiles import error_message, freshness_level
 from data_sources.clock import as_datetime
 
 _SEVERITY = {"red": 0, "amber": 1, "fresh": 2}
@@ -61,5 +61,5 @@ def freshness_strip(problems: list[dict], now: datetime, *, lang: str, tz: str, 
 
 def strip_error(reason: str, lang: str) -> list:
     """The strip when the source table itself cannot be read."""
-    return [html.Span(t("tile.error", lang, reason=reason), className="freshness-item freshness-red", role="alert",
+    return [html.Span(error_message(reason, lang), className="freshness-item freshness-red", role="alert",
                       **{"data-freshness": "error"})]

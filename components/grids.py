@@ -59,11 +59,15 @@ def red_flag_rows(frame: pd.DataFrame, *, lang: str, tz: str, tz_label: str) -> 
             "overdue": formatting.duration(record["overdue_seconds"], lang),
             "overdue_seconds": round(float(record["overdue_seconds"])),
             "description": record["description"],
+            "address": record["address"],
+            "reporter": record["reporter"],
         })
     return rows
 
 
-def red_flag_columns(lang: str) -> list[dict]:
+def red_flag_columns(lang: str, *, revealed: bool = False) -> list[dict]:
+    """The red-flag list's columns; ``revealed``: the viewer sees personal data (the headers say which)."""
+    suffix = "_full" if revealed else ""
     return [
         {"field": "external_id", "headerName": t("complaints.col.id", lang), "width": 150, "pinned": "left"},
         {"field": "category", "headerName": t("complaints.col.category", lang), "width": 170},
@@ -75,8 +79,11 @@ def red_flag_columns(lang: str) -> list[dict]:
         {"field": "overdue", "headerName": t("complaints.col.overdue", lang), "width": 120,
          "cellClass": "cell-danger",
          "comparator": {"function": "(a, b, na, nb) => na.data.overdue_seconds - nb.data.overdue_seconds"}},
-        {"field": "description", "headerName": t("complaints.col.text", lang), "flex": 3, "minWidth": 320,
+        {"field": "description", "headerName": t(f"complaints.col.text{suffix}", lang), "flex": 3, "minWidth": 320,
          "tooltipField": "description"},
+        {"field": "address", "headerName": t(f"complaints.col.address{suffix}", lang), "width": 240,
+         "tooltipField": "address"},
+        {"field": "reporter", "headerName": t(f"complaints.col.reporter{suffix}", lang), "width": 200},
     ]
 
 

@@ -47,7 +47,19 @@ def _switch(prefix: str, options: list[tuple[str, str]], current: str) -> html.D
     )
 
 
-def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str) -> html.Header:
+def _who(who, lang: str):
+    """The signed-in person (name and role) and the sign-out link; a wall screen's name."""
+    if who is None:
+        return None
+    if who.role == "wall":
+        return html.Span(who.name, className="header-user", id="header-user", **{"data-role": "wall"})
+    return html.Span([html.Span(f"{who.name} · {t(f'role.{who.role}', lang)}", className="me-2"),
+                      html.A(t("login.sign_out", lang), href="/logout", className="header-sign-out")],
+                     className="header-user", id="header-user", **{"data-role": who.role})
+
+
+def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str,
+           who=None) -> html.Header:
     return html.Header(
         [
             html.Div([html.Span(t("app.title", lang), className="brand"),
@@ -59,6 +71,7 @@ def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str,
                     _switch("set-language", [("id", "ID"), ("en", "EN")], lang),
                     _switch("set-theme", [("light", t("app.theme.light", lang)), ("dark", t("app.theme.dark", lang))],
                             theme),
+                    _who(who, lang),
                 ],
                 className="header-tools",
             ),
@@ -85,14 +98,14 @@ def kiosk_parts(watch_ms: int) -> list:
 
 
 def shell(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str, demo: bool,
-          freshness_ms: int = 30_000, kiosk_watch_ms: int = 10_000) -> html.Div:
+          freshness_ms: int = 30_000, kiosk_watch_ms: int = 10_000, who=None) -> html.Div:
     """The whole page: header, the freshness strip, the current page, footer. ``data-bs-theme``
     switches Bootstrap's colours."""
     return html.Div(
         [
             dcc.Store(id=IDS["theme_store"], data=theme),
             *kiosk_parts(kiosk_watch_ms),
-            header(city_name, pages, lang=lang, theme=theme, tz=tz, tz_label=tz_label),
+            header(city_name, pages, lang=lang, theme=theme, tz=tz, tz_label=tz_label, who=who),
             html.Div([html.Div(id=IDS["strip"], className="freshness-items", **{"aria-live": "polite"}),
                       html.Div(id=IDS["kiosk_notice"], className="kiosk-notice"),
                       dcc.Interval(id=IDS["strip_tick"], interval=freshness_ms)], className="freshness-strip"),
@@ -104,3 +117,12 @@ def shell(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, 
         lang=lang,
         **{"data-bs-theme": theme},
     )
+
+
+def forbidden_notice(lang: str, *, signed_in: bool) -> html.Div:
+    """What a page shows to someone whose role may not open it (or who is no longer signed in)."""
+    key = "access.page_forbidden" if signed_in else "access.signed_out"
+    return html.Div(html.Div([html.P(t(key, lang), className="mb-2"),
+                              html.A(t("login.submit", lang), href="/login", className="btn btn-primary btn-sm")
+                              if not signed_in else None], className="alert alert-warning", role="alert"),
+                    className="page page-forbidden", **{"data-access": "forbidden"})

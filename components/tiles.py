@@ -66,13 +66,23 @@ def error_tile(kpi: str, label: str, reason: str, lang: str = "id") -> dbc.Card:
         dbc.CardBody([
             html.Div(label, className="kpi-label"),
             html.Div("–", className="kpi-value", **{"data-kpi": kpi}),
-            html.Div(t("tile.error", lang, reason=reason), className="kpi-error", role="alert"),
+            html.Div(error_message(reason, lang), className="kpi-error", role="alert", **{"data-error": reason}),
         ]),
         className="kpi-tile tile-error",
     )
     return html.Div(card, className="kpi-tile-wrap", id=f"tile-{kpi}", **{"data-kpi-tile": kpi, "data-freshness": "error"})
 
 
+# The errors of a database that cannot be reached or does not answer (SQLAlchemy's names)
+DATABASE_AWAY = frozenset({"OperationalError", "InterfaceError", "DisconnectionError", "TimeoutError"})
+
+
+def error_message(reason: str, lang: str = "id") -> str:
+    """What a tile says when its data could not be loaded; ``reason`` is the error's name."""
+    return t("tile.database_away" if reason in DATABASE_AWAY else "tile.error", lang, reason=reason)
+
+
 def error_panel(reason: str, lang: str = "id") -> dbc.Alert:
     """A failed chart or map: a message in its place instead of a blank or an error page."""
-    return dbc.Alert(t("tile.error", lang, reason=reason), color="danger", className="panel-error mb-0")
+    return dbc.Alert(html.Span(error_message(reason, lang), **{"data-error": reason}), color="danger",
+                     className="panel-error mb-0")

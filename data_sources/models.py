@@ -442,3 +442,49 @@ class IndicatorValue(ReportedValue, Base):
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     evidence: Mapped[str | None] = mapped_column(Text)  # link or document reference
+
+
+# --- people and their access ---------------------------------------------------------------------
+
+
+class User(Base):
+    """A person who signs in: a local account (password hashed with argon2) or one that came
+    through the city's single sign-on (``oidc_subject``); ``role`` decides what they see."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # admin | operator | leadership | evaluator
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    oidc_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WallScreen(Base):
+    """A wall screen's device login: a long-lived token (stored as SHA-256) bound to one screen
+    name and the kiosk pages it may show; revoking it stops the screen at its next refresh."""
+
+    __tablename__ = "wall_screens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    pages: Mapped[str] = mapped_column(String(300))  # comma-separated page slugs
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what, when and from where: sign-ins, exports, unmasked views, admin changes."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(120))  # a username, "wall:<screen>" or "key:<source>"
+    role: Mapped[str | None] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(64))

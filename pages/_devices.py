@@ -13,7 +13,7 @@ from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
@@ -27,6 +27,7 @@ from components.theme import map_style
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries import devices, sources
 from pages import _shared as ctx
+from pages._callbacks import MAX_ID, Cell, Click, Data, Flag, callback
 
 TILES = ("total", "online", "offline", "unknown", "share_online", "uptime_24h", "uptime_7d", "uptime_30d")
 WITH_SITE_TYPES = ("wifi",)  # kinds whose devices stand at typed sites (park, puskesmas, school, ...)
@@ -113,7 +114,7 @@ def update_tiles(kind: str, _n):
                     for k in TILES], className="g-2")
 
 
-def update_map(kind: str, _n, built):
+def update_map(kind: str, _n, built: Flag):
     lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
     try:
         points = devices.map_points(profile.code, kind)
@@ -162,7 +163,7 @@ def update_history(kind: str, _n):
     return uptime_history(frame, target=target, lang=lang, theme=theme, empty_text=t("device.empty", lang)), None
 
 
-def select_device(kind: str, triggered, click, cell, previous):
+def select_device(kind: str, triggered, click: Click | None, cell: Cell | None, previous: Data):
     """The clicked device (``triggered``: the map's or the down list's id). The map's click is
     cleared (a second click on the same point would not fire otherwise) and the click count
     reopens a device closed before."""
@@ -171,14 +172,14 @@ def select_device(kind: str, triggered, click, cell, previous):
         device_id = points[0].get("customdata") if points else None
     else:
         device_id = (cell or {}).get("rowId")
-    if device_id is None or not str(device_id).isdigit():
+    if device_id is None or not str(device_id).isdigit() or not 0 < int(device_id) <= MAX_ID:
         return dash.no_update, dash.no_update
     return {"id": int(device_id), "clicks": (previous or {}).get("clicks", 0) + 1}, None
 
 
-def show_detail(kind: str, selected):
+def show_detail(kind: str, selected: Data):
     device_id = (selected or {}).get("id") if isinstance(selected, dict) else None
-    if not isinstance(device_id, int) or isinstance(device_id, bool):
+    if not isinstance(device_id, int) or isinstance(device_id, bool) or not 0 < device_id <= MAX_ID:
         return False, None
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now()
     try:
@@ -208,7 +209,7 @@ def register(kind: str):
 
     @callback(Output(i["selected"], "data"), Output(i["map"], "clickData"), Input(i["map"], "clickData"),
               Input(i["down_grid"], "cellClicked"), State(i["selected"], "data"), prevent_initial_call=True)
-    def select(click, cell, previous):
+    def select(click: Click | None, cell: Cell | None, previous: Data):
         return select_device(kind, dash.ctx.triggered_id, click, cell, previous)
 
     callback(Output(i["detail"], "is_open"), Output(i["detail_body"], "children"), Input(i["selected"], "data"))(

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from api.auth import identity, note, role
 from api.preferences import language, theme
 from data_sources import clock
+from data_sources.rules import access
 from data_sources.runtime import current_now as now
 from data_sources.runtime import current_now_bucket as now_bucket
 from data_sources.runtime import current_profile, current_settings
+
+
+def may(permission: str) -> bool:
+    """Whether the signed-in person (or screen) may do ``permission`` (``rules.access.PERMISSIONS``)."""
+    return access.may(role(), permission)
 
 
 def device_kinds() -> tuple[str, ...]:
@@ -46,5 +53,5 @@ def freshness(status, key: str | None) -> dict:
                 tz_label=profile.timezone_label)
 
 
-__all__ = ["device_kinds", "source_age", "stalest_source", "freshness", "language", "theme", "now", "now_bucket",
+__all__ = ["identity", "may", "note", "role", "device_kinds", "source_age", "stalest_source", "freshness", "language", "theme", "now", "now_bucket",
            "current_profile", "current_settings"]

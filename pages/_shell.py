@@ -14,6 +14,7 @@ from components.kiosk import is_kiosk, parse_kiosk
 from components.layout import IDS
 from data_sources.queries import complaints, sources
 from pages import _shared as ctx
+from pages._callbacks import Data, Text, checked
 
 
 def page_paths() -> dict[str, str]:
@@ -31,7 +32,7 @@ def update_strip(_n):
                            tz_label=profile.timezone_label)
 
 
-def read_kiosk_config(search):
+def read_kiosk_config(search: Text):
     """The kiosk configuration from a kiosk URL; a URL without ``kiosk`` leaves the current one."""
     params = dict(parse_qsl((search or "").lstrip("?")))
     if not is_kiosk(params):
@@ -43,7 +44,7 @@ def read_kiosk_config(search):
     return config, " · ".join(notice) or None
 
 
-def watch_red_flags(_n, previous):
+def watch_red_flags(_n, previous: Data):
     """Bump ``seq`` when a new red flag appears (see ``complaints.red_flag_signature``);
     ``polls`` counts the answered checks (the page shows it as ``data-kiosk-polls``)."""
     try:
@@ -64,11 +65,11 @@ def register(app: dash.Dash) -> None:
                             Input(IDS["clock_config"], "data"))
     app.clientside_callback(ClientsideFunction(namespace="liveroom", function_name="applyTheme"),
                             Output(IDS["theme_store"], "modified_timestamp"), Input(IDS["theme_store"], "data"))
-    app.callback(Output(IDS["strip"], "children"), Input(IDS["strip_tick"], "n_intervals"))(update_strip)
+    app.callback(Output(IDS["strip"], "children"), Input(IDS["strip_tick"], "n_intervals"))(checked(update_strip))
     app.clientside_callback(ClientsideFunction(namespace="kiosk", function_name="readSearch"),
                             Output(IDS["kiosk_search"], "data"), Input(IDS["theme_store"], "data"))
     app.callback(Output(IDS["kiosk_config"], "data"), Output(IDS["kiosk_notice"], "children"),
-                 Input(IDS["kiosk_search"], "data"))(read_kiosk_config)
+                 Input(IDS["kiosk_search"], "data"))(checked(read_kiosk_config))
     app.clientside_callback(ClientsideFunction(namespace="kiosk", function_name="apply"),
                             Output(IDS["kiosk_tick"], "disabled"), Output(IDS["kiosk_watch"], "disabled"),
                             Input(IDS["kiosk_config"], "data"))
@@ -77,4 +78,4 @@ def register(app: dash.Dash) -> None:
                             Input(IDS["kiosk_alert"], "data"), State(IDS["kiosk_config"], "data"),
                             State(IDS["kiosk_state"], "data"))
     app.callback(Output(IDS["kiosk_alert"], "data"), Input(IDS["kiosk_watch"], "n_intervals"),
-                 State(IDS["kiosk_alert"], "data"))(watch_red_flags)
+                 State(IDS["kiosk_alert"], "data"))(checked(watch_red_flags))

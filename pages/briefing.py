@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
@@ -25,6 +25,7 @@ from components.tables import text_table
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.rules.periods import Period, PeriodError
 from pages import _shared as ctx
+from pages._callbacks import Data, Text, callback
 from reports import briefing
 from reports.charts import CHARTS
 
@@ -145,7 +146,7 @@ def _failed(exc: Exception, tiles: dict[str, str], lang: str, width: int):
           Output(IDS["notice"], "children"), Output(IDS["dates"], "start_date"), Output(IDS["dates"], "end_date"),
           Input(IDS["period"], "value"), Input(IDS["dates"], "start_date"), Input(IDS["dates"], "end_date"),
           prevent_initial_call=True)
-def read_period(key, start_date, end_date):
+def read_period(key: Text, start_date: Text, end_date: Text):
     """The one place the page parses its period from the controls; the date picker follows a
     chosen 7 or 30 days, so a range starts from them."""
     params = ({"period": "custom", "from": str(start_date or "")[:10], "to": str(end_date or "")[:10]}
@@ -162,23 +163,33 @@ clientside_callback(PRINT_JS, Output(IDS["print_echo"], "data"), Input(IDS["prin
                     prevent_initial_call=True)
 
 
+def _links_on_page() -> list[str]:
+    """The charts whose PNG links the request names, in order (every chart outside a callback)."""
+    try:
+        return [item["id"].get("index") for item in dash.ctx.outputs_list[3]]
+    except dash.exceptions.MissingCallbackContextException:
+        return list(CHARTS)
+
+
 @callback(Output(IDS["heading"], "children"), Output(IDS["cut_note"], "children"), Output(IDS["pdf"], "href"),
           Output({"type": PNG_ID, "index": ALL}, "href"), Output(IDS["query"], "data"),
           Input(IDS["period_store"], "data"))
-def update_heading_and_links(stored):
+def update_heading_and_links(stored: Data):
     """The heading, the download links and the canonical query for the address bar."""
     lang, profile = ctx.language(), ctx.current_profile()
+    charts = _links_on_page()
     try:
         p = Period.from_store(stored)
     except PeriodError as exc:
-        return error_panel(type(exc).__name__, lang), None, dash.no_update, [dash.no_update] * len(CHARTS), dash.no_update
+        return error_panel(type(exc).__name__, lang), None, dash.no_update, [dash.no_update] * len(charts), dash.no_update
     current, previous = briefing.ranges(p, lang)
     heading = t("briefing.heading", lang, period=f"{t(f'briefing.period.{p.key}', lang)}: {current}",
                 previous=f"{briefing.compare(p, lang)} ({previous})")
     cut = (t("briefing.cut_note", lang, time=formatting.local_datetime(p.end, profile.timezone, profile.timezone_label,
                                                                          lang)) if p.cut else None)
     query = "?" + urlencode(p.query_params() | {"lang": lang})
-    return (heading, cut, f"/briefing/export.pdf{query}", [f"/briefing/chart/{name}.png{query}" for name in CHARTS],
+    links = [f"/briefing/chart/{name}.png{query}" if name in CHARTS else dash.no_update for name in charts]
+    return (heading, cut, f"/briefing/export.pdf{query}", links,
             p.query_string())
 
 
@@ -187,7 +198,7 @@ def update_heading_and_links(stored):
 
 @callback(Output(IDS["sentences_complaints"], "children"), Output(IDS["complaint_tiles"], "children"),
           Output(IDS["agency_table"], "children"), Input(IDS["period_store"], "data"))
-def update_complaints(stored):
+def update_complaints(stored: Data):
     lang = ctx.language()
     labels = {f"briefing_{k}": t(f"briefing.tile.{k}", lang) for k in ("received", "red", "on_time")}
     try:
@@ -205,7 +216,7 @@ def update_complaints(stored):
 
 @callback(Output(IDS["sentences_devices"], "children"), Output(IDS["device_tiles"], "children"),
           Output(IDS["uptime_table"], "children"), Input(IDS["period_store"], "data"))
-def update_devices(stored):
+def update_devices(stored: Data):
     lang = ctx.language()
     labels = {f"briefing_uptime_{k}": t("briefing.tile.uptime", lang, kind=t(f"briefing.kind.{k}", lang))
               for k in ctx.device_kinds()}
@@ -222,7 +233,7 @@ def update_devices(stored):
 
 @callback(Output(IDS["sentences_kpis"], "children"), Output(IDS["kpi_tiles"], "children"),
           Output(IDS["kpi_table"], "children"), Input(IDS["period_store"], "data"))
-def update_kpis(stored):
+def update_kpis(stored: Data):
     lang = ctx.language()
     labels = {"briefing_kpis_off": t("briefing.tile.kpis_off", lang)}
     try:
@@ -242,7 +253,7 @@ def update_kpis(stored):
 @callback(Output({"type": CHART_ID, "index": MATCH}, "figure"),
           Output({"type": CHART_MESSAGE_ID, "index": MATCH}, "children"),
           Input(IDS["period_store"], "data"), State({"type": CHART_ID, "index": MATCH}, "id"))
-def update_chart(stored, chart_id):
+def update_chart(stored: Data, chart_id: Data):
     lang = ctx.language()
     name = (chart_id or {}).get("index") if isinstance(chart_id, dict) else None
     if name not in CHARTS:

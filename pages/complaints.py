@@ -13,7 +13,8 @@ from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+import pandas as pd
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import exports, formatting
@@ -30,6 +31,7 @@ from data_sources.queries import complaints, regions, sources
 from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
 from data_sources.rules.periods import local_day_start
 from pages import _shared as ctx
+from pages._callbacks import Click, Data, Flag, Text, Texts, callback
 
 dash.register_page(__name__, path="/complaints", name="Aduan Warga", order=10)
 
@@ -39,7 +41,8 @@ IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
     "status", "tiles", "metric", "choropleth", "choropleth_built", "choropleth_message", "locations", "locations_built",
     "locations_message", "trend_day",
     "trend_hour", "trend_message", "by_category", "by_agency", "breakdown_message", "agency_grid",
-    "agency_message", "export_csv", "export_xlsx", "download", "red_grid", "red_count")}
+    "agency_message", "export_csv", "export_xlsx", "download", "red_grid", "red_count", "red_csv", "red_xlsx",
+    "red_download")}
 METRICS = ("received", "per_10k", "red")
 TILES = ("today", "period", "open", "red", "median", "on_time", "resolved")
 FAILURES = (SQLAlchemyError, FilterError)  # a query that failed, or a stored filter that is not one
@@ -49,6 +52,8 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
     lang, profile = ctx.language(), ctx.current_profile()
     flt = parse_filter(query, profile, ctx.now_bucket())
     metric = map if map in METRICS else METRICS[0]
+    if ctx.may("personal_data"):
+        ctx.note("unmasked_view", "/complaints: red-flag texts unmasked")
     metric_switch = dbc.RadioItems(
         id=IDS["metric"], value=metric, inline=True, className="metric-switch",
         options=[{"label": t(f"complaints.metric.{m}", lang), "value": m} for m in METRICS])
@@ -60,6 +65,7 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
         dcc.Store(id=IDS["choropleth_built"]),  # set once a map exists: a refresh then patches it in place
         dcc.Store(id=IDS["locations_built"]),
         dcc.Download(id=IDS["download"]),
+        dcc.Download(id=IDS["red_download"]),
         html.Div(problems_notice(flt.problems, lang), id=IDS["notice"]),
         filter_bar(IDS, flt, profile, lang),
         html.Div(id=IDS["tiles"], className="tile-row mt-2"),
@@ -81,17 +87,24 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
             dbc.Col(card(t("complaints.by_category", lang), graph(IDS["by_category"])), lg=6),
             dbc.Col(card(t("complaints.by_agency", lang), graph(IDS["by_agency"])), lg=6),
         ], className="g-3 mt-1"),
-        card([t("complaints.agency_table", lang), html.Span([
-            dbc.Button(t("complaints.export.csv", lang), id=IDS["export_csv"], size="sm", color="secondary",
-                       outline=True, className="me-2"),
-            dbc.Button(t("complaints.export.xlsx", lang), id=IDS["export_xlsx"], size="sm", color="secondary",
-                       outline=True)], className="float-end")],
+        card([t("complaints.agency_table", lang), _export_buttons("export_csv", "export_xlsx", lang)],
               [html.Div(id=IDS["agency_message"]), grid(IDS["agency_grid"], agency_columns(lang), lang=lang, height="420px")],
               class_name="mt-3"),
-        card(t("complaints.red_list", lang),
-              [html.Div(id=IDS["red_count"], className="mb-2"), grid(IDS["red_grid"], red_flag_columns(lang), lang=lang)],
+        card([t("complaints.red_list", lang), _export_buttons("red_csv", "red_xlsx", lang)],
+              [html.Div(id=IDS["red_count"], className="mb-2"),
+               grid(IDS["red_grid"], red_flag_columns(lang, revealed=ctx.may("personal_data")), lang=lang)],
               class_name="mt-3 red-flag-card"),
     ], className="page page-complaints")
+
+
+def _export_buttons(csv_key: str, xlsx_key: str, lang: str) -> html.Span:
+    """Download buttons for a card's table (disabled for a role that may not export)."""
+    allowed = ctx.may("export")
+    return html.Span([
+        dbc.Button(t("complaints.export.csv", lang), id=IDS[csv_key], size="sm", color="secondary", outline=True,
+                   className="me-2", disabled=not allowed),
+        dbc.Button(t("complaints.export.xlsx", lang), id=IDS[xlsx_key], size="sm", color="secondary", outline=True,
+                   disabled=not allowed)], className="float-end")
 
 
 def _query_string(flt: ComplaintFilter, metric: str) -> str:
@@ -111,7 +124,8 @@ _filter = ComplaintFilter.from_store  # the parsed filter in the page's store; F
           Input(IDS["kecamatan"], "value"), Input(IDS["category"], "value"), Input(IDS["agency"], "value"),
           Input(IDS["status"], "value"), Input(IDS["metric"], "value"), Input(IDS["refresh"], "n_intervals"),
           State(IDS["filter"], "data"), prevent_initial_call=True)
-def read_filters(period, start_date, end_date, kecamatan, category, agency, status, metric, _n, stored):
+def read_filters(period: Text, start_date: Text, end_date: Text, kecamatan: Texts, category: Texts, agency: Texts,
+                 status: Texts, metric: Text, _n, stored: Data):
     """The one place the page parses its filter: from the controls, and on each refresh (a
     period like "7 days" moves on at midnight); the store changes only when the filter does."""
     params = params_from_controls(period, start_date, end_date, kecamatan, category, agency, status)
@@ -128,7 +142,7 @@ clientside_callback(ClientsideFunction("liveroom", "replaceQuery"), Output(IDS["
 
 @callback(Output(IDS["kecamatan"], "value"), Input(IDS["choropleth"], "clickData"), State(IDS["kecamatan"], "value"),
           prevent_initial_call=True)
-def filter_by_map_click(click, selected):
+def filter_by_map_click(click: Click | None, selected: Texts):
     """A click on a kecamatan adds it to the filter; a second click takes it out again."""
     points = (click or {}).get("points") or []
     code = points[0].get("location") if points else None
@@ -164,7 +178,7 @@ def tile_values(summary: dict, lang: str) -> dict[str, tuple[str, str | None, st
 
 
 @callback(Output(IDS["tiles"], "children"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_tiles(params, _n):
+def update_tiles(params: Data, _n):
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
     labels = {k: t(f"complaints.tile.{k}", lang) for k in TILES}
     try:
@@ -190,7 +204,7 @@ def _patching(built) -> bool:
 @callback(Output(IDS["choropleth"], "figure"), Output(IDS["choropleth_message"], "children"),
           Output(IDS["choropleth_built"], "data"), Input(IDS["filter"], "data"), Input(IDS["metric"], "value"),
           Input(IDS["refresh"], "n_intervals"), State(IDS["choropleth_built"], "data"))
-def update_choropleth(params, metric, _n, built):
+def update_choropleth(params: Data, metric: Text, _n, built: Flag):
     lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
     metric = metric if metric in METRICS else METRICS[0]
     try:
@@ -209,7 +223,7 @@ def update_choropleth(params, metric, _n, built):
 @callback(Output(IDS["locations"], "figure"), Output(IDS["locations_message"], "children"),
           Output(IDS["locations_built"], "data"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"),
           State(IDS["locations_built"], "data"))
-def update_locations(params, _n, built):
+def update_locations(params: Data, _n, built: Flag):
     lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
     try:
         result = complaints.locations(_filter(params))
@@ -241,7 +255,7 @@ def _trend_figure(params, unit: str):
 
 @callback(Output(IDS["trend_day"], "figure"), Output(IDS["trend_message"], "children"),
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_trend_by_day(params, _n):
+def update_trend_by_day(params: Data, _n):
     try:
         return _trend_figure(params, "day"), None
     except FAILURES as exc:
@@ -249,7 +263,7 @@ def update_trend_by_day(params, _n):
 
 
 @callback(Output(IDS["trend_hour"], "figure"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_trend_by_hour(params, _n):
+def update_trend_by_hour(params: Data, _n):
     try:
         return _trend_figure(params, "hour")
     except FAILURES:
@@ -266,7 +280,7 @@ def _breakdown(params, query, label_column: str, colour: str):
 
 @callback(Output(IDS["by_category"], "figure"), Output(IDS["breakdown_message"], "children"),
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_by_category(params, _n):
+def update_by_category(params: Data, _n):
     try:
         return _breakdown(params, complaints.by_category, f"name_{ctx.language()}", "#1c7ed6"), None
     except FAILURES as exc:
@@ -274,7 +288,7 @@ def update_by_category(params, _n):
 
 
 @callback(Output(IDS["by_agency"], "figure"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_by_agency(params, _n):
+def update_by_agency(params: Data, _n):
     try:
         counts_only = partial(complaints.by_agency, with_medians=False)
         return _breakdown(params, counts_only, "name", "#5f3dc4")
@@ -284,7 +298,7 @@ def update_by_agency(params, _n):
 
 @callback(Output(IDS["agency_grid"], "rowData"), Output(IDS["agency_message"], "children"),
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_agency_table(params, _n):
+def update_agency_table(params: Data, _n):
     try:
         frame = complaints.by_agency(_filter(params), ctx.now_bucket())
     except FAILURES as exc:
@@ -294,10 +308,10 @@ def update_agency_table(params, _n):
 
 @callback(Output(IDS["red_grid"], "rowData"), Output(IDS["red_count"], "children"),
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
-def update_red_flags(params, _n):
+def update_red_flags(params: Data, _n):
     lang, profile = ctx.language(), ctx.current_profile()
     try:
-        result = complaints.red_flags(_filter(params), ctx.now_bucket())
+        result = complaints.red_flags(_filter(params), ctx.now_bucket(), reveal=ctx.may("personal_data"))
     except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang)
     rows = red_flag_rows(result["frame"], lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
@@ -313,8 +327,10 @@ def update_red_flags(params, _n):
 
 @callback(Output(IDS["download"], "data"), Input(IDS["export_csv"], "n_clicks"), Input(IDS["export_xlsx"], "n_clicks"),
           State(IDS["filter"], "data"), prevent_initial_call=True)
-def export_agency_table(_csv, _xlsx, params):
+def export_agency_table(_csv, _xlsx, params: Data):
     lang = ctx.language()
+    if not ctx.may("export"):
+        return dash.no_update
     try:
         flt = _filter(params)
         frame = complaints.by_agency(flt, ctx.now_bucket())
@@ -328,7 +344,43 @@ def export_agency_table(_csv, _xlsx, params):
               "open": t("complaints.col.open", lang), "red": t("complaints.col.red", lang)}
     table = exports.labelled(frame, labels)
     stem = f"respons-opd_{flt.first_day.isoformat()}_{flt.last_day.isoformat()}"
+    ctx.note("export", f"{stem} ({'xlsx' if dash.ctx.triggered_id == IDS['export_xlsx'] else 'csv'})")
     if dash.ctx.triggered_id == IDS["export_xlsx"]:
         return dcc.send_bytes(exports.xlsx_bytes(table, t("complaints.agency_table", lang)), f"{stem}.xlsx")
     return dcc.send_bytes(exports.csv_bytes(table), f"{stem}.csv")
 
+
+@callback(Output(IDS["red_download"], "data"), Input(IDS["red_csv"], "n_clicks"), Input(IDS["red_xlsx"], "n_clicks"),
+          State(IDS["filter"], "data"), prevent_initial_call=True)
+def export_red_flags(_csv, _xlsx, params: Data):
+    """The red-flag list in scope as a file, personal data masked as on the page for the role."""
+    lang = ctx.language()
+    if not ctx.may("export"):
+        return dash.no_update
+    reveal = ctx.may("personal_data")
+    try:
+        flt = _filter(params)
+        frame = complaints.red_flags(flt, ctx.now_bucket(), limit=10_000, reveal=reveal)["frame"]
+    except FAILURES:
+        return dash.no_update  # the list's own message already says what failed
+    profile = ctx.current_profile()
+    local = {column: pd.to_datetime(frame[column], utc=True).dt.tz_convert(profile.timezone).dt.tz_localize(None)
+             for column in ("received_at", "response_due_at")}  # the city's clock; a spreadsheet has no zones
+    frame = frame.assign(category=frame[f"name_{lang}"], overdue_hours=(frame["overdue_seconds"] / 3600).round(1),
+                         **local)
+    suffix = "_full" if reveal else ""
+    labels = {"external_id": t("complaints.col.id", lang), "category": t("complaints.col.category", lang),
+              "kecamatan": t("complaints.col.kecamatan", lang), "agency": t("complaints.col.agency", lang),
+              "status": "Status",
+              "received_at": f"{t('complaints.col.received_at', lang)} ({profile.timezone_label})",
+              "response_due_at": f"{t('complaints.col.due', lang)} ({profile.timezone_label})", "overdue_hours": t("complaints.col.overdue_hours", lang),
+              "description": t(f"complaints.col.text{suffix}", lang),
+              "address": t(f"complaints.col.address{suffix}", lang),
+              "reporter": t(f"complaints.col.reporter{suffix}", lang)}
+    table = exports.labelled(frame, labels)
+    stem = f"{t('complaints.red_list.file', lang)}_{flt.first_day.isoformat()}_{flt.last_day.isoformat()}"
+    xlsx = dash.ctx.triggered_id == IDS["red_xlsx"]
+    ctx.note("export", f"{stem}.{'xlsx' if xlsx else 'csv'} ({len(frame)} rows, {'unmasked' if reveal else 'masked'})")
+    if xlsx:
+        return dcc.send_bytes(exports.xlsx_bytes(table, t("complaints.red_list", lang)), f"{stem}.xlsx")
+    return dcc.send_bytes(exports.csv_bytes(table), f"{stem}.csv")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from cities import DIMENSIONS
@@ -15,6 +15,7 @@ from components.tables import indicator_table
 from components.tiles import error_panel, kpi_tile
 from data_sources.queries import indicators
 from pages import _shared as ctx
+from pages._callbacks import Year, callback
 
 dash.register_page(__name__, path="/evaluation", name="Evaluasi Kota Cerdas", order=50)
 
@@ -50,7 +51,7 @@ def layout(year: str | None = None, **_query):
 
 @callback(Output(IDS["scores"], "children"), Output(IDS["radar"], "figure"), Output(IDS["radar_message"], "children"),
           Output(IDS["table"], "children"), Input(IDS["year"], "value"))
-def update_year(year):
+def update_year(year: Year):
     lang, theme, profile = ctx.language(), ctx.theme(), ctx.current_profile()
     if year is None:
         return html.P(t("evaluation.no_data", lang)), dash.no_update, None, None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
@@ -21,6 +21,7 @@ from data_sources.queries import complaints, devices, kpis, regions, sources
 from data_sources.queries.filters import parse_filter
 from data_sources.rules.periods import local_day_start
 from pages import _shared as ctx
+from pages._callbacks import Data, Scale, Texts, callback
 
 dash.register_page(__name__, path="/", name="Ringkasan", order=0)
 
@@ -176,7 +177,7 @@ def update_devices_down(_n):
 @callback(Output(IDS["map"], "figure"), Output(IDS["map_state"], "data"), Output(IDS["map_message"], "children"),
           Output(IDS["map_age"], "children"), Input(IDS["refresh"], "n_intervals"), State(IDS["map_state"], "data"),
           State(IDS["layers"], "value"), State(IDS["map_scale"], "data"))
-def update_map(_n, built, visible, marker_scale=1.0):
+def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0):
     lang, theme, profile, settings, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings(), ctx.now_bucket()
     try:
         layers = {COMPLAINT_LAYER: complaint_layer(complaints.open_points(profile.code, now), lang),

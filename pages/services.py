@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
@@ -13,6 +13,7 @@ from components.tables import kpi_table
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries import kpis, sources
 from pages import _shared as ctx
+from pages._callbacks import Text, callback
 
 dash.register_page(__name__, path="/services", name="Kinerja Layanan", order=40)
 
@@ -69,7 +70,7 @@ def update_table(_n):
 
 
 @callback(Output(IDS["trend"], "figure"), Output(IDS["trend_message"], "children"), Input(IDS["select"], "value"))
-def update_trend(code):
+def update_trend(code: Text):
     lang, theme, profile = ctx.language(), ctx.theme(), ctx.current_profile()
     spec = next((k for k in profile.kpis if k.code == code), profile.kpis[0])
     try:

@@ -8,7 +8,7 @@ import json
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import exports
@@ -21,6 +21,7 @@ from data_sources.db import database
 from data_sources.ingest.resubmit import NotResubmittable, resubmit
 from data_sources.queries import sources
 from pages import _shared as ctx
+from pages._callbacks import Cell, Data, Id, Rows, Text, callback
 
 dash.register_page(__name__, path="/sources", name="Sumber Data", order=90)
 
@@ -88,7 +89,7 @@ def update_rejected(_n, _sent):
 
 @callback(Output(IDS["rejected_grid"], "dashGridOptions"), Input(IDS["search"], "value"),
           State(IDS["rejected_grid"], "dashGridOptions"), prevent_initial_call=True)
-def search_rejected(text, options):
+def search_rejected(text: Text, options: Data):
     """The search filters the rows already on the page (masked), in the browser."""
     return (options or {}) | {"quickFilterText": str(text or "")[:200]}
 
@@ -96,6 +97,8 @@ def search_rejected(text, options):
 @callback(Output(IDS["download"], "data"), Input(IDS["download_button"], "n_clicks"), prevent_initial_call=True)
 def download_rejected(_clicks):
     lang, profile = ctx.language(), ctx.current_profile()
+    if not ctx.may("export"):
+        return dash.no_update
     try:
         frame = sources.rejected_records(profile.code, limit=10_000)
     except SQLAlchemyError:
@@ -103,13 +106,14 @@ def download_rejected(_clicks):
     labels = {"created_at": t("sources.started", lang), "source": t("sources.name", lang),
               "record_kind": t("sources.col.kind", lang), "external_id": t("sources.col.id", lang),
               "reason": t("sources.reason", lang), "raw": t("sources.raw", lang)}
+    ctx.note("export", f"rejected records CSV ({len(frame)} rows)")
     return dcc.send_bytes(exports.csv_bytes(exports.labelled(frame, labels)), f"ditolak_{profile.slug}.csv")
 
 
 @callback(Output(IDS["fix_id"], "data"), Output(IDS["fix_raw"], "value"), Output(IDS["fix_reason"], "children"),
           Output(IDS["fix_send"], "disabled"), Input(IDS["rejected_grid"], "cellClicked"),
           State(IDS["rejected_grid"], "rowData"), prevent_initial_call=True)
-def choose_rejected(cell, rows):
+def choose_rejected(cell: Cell | None, rows: Rows):
     """The clicked refused record, masked, in the editor (only those with a kind can be sent again)."""
     row_id = (cell or {}).get("rowId")
     row = next((r for r in rows or [] if str(r.get("id")) == str(row_id)), None)
@@ -125,9 +129,11 @@ def choose_rejected(cell, rows):
 @callback(Output(IDS["fix_result"], "children"), Output(IDS["fix_send"], "disabled", allow_duplicate=True),
           Input(IDS["fix_send"], "n_clicks"), State(IDS["fix_id"], "data"), State(IDS["fix_raw"], "value"),
           prevent_initial_call=True)
-def send_again(_clicks, rejected_id, corrected):
+def send_again(_clicks, rejected_id: Id, corrected: Text):
     """The corrected record through the same store as any other; once stored, it cannot be sent twice."""
     lang, profile = ctx.language(), ctx.current_profile()
+    if not ctx.may("correct_records"):
+        return dbc.Alert(t("access.forbidden", lang), color="warning", className="py-1"), True
     if not isinstance(rejected_id, int) or isinstance(rejected_id, bool):
         return dbc.Alert(t("sources.fix.none", lang), color="warning", className="py-1"), True
     try:

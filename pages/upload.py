@@ -8,7 +8,7 @@ import json
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import upload as ui
@@ -22,6 +22,7 @@ from data_sources.ingest.mapping import (MappingError, check_mapping, dump_mappi
                                          unmapped_required)
 from data_sources.ingest.spreadsheet import UnreadableFile, read_table
 from pages import _shared as ctx
+from pages._callbacks import Data, Rows, Text, callback
 
 dash.register_page(__name__, path="/upload", name="Unggah Data", order=95)
 
@@ -85,7 +86,7 @@ def _table(contents, separator: str | None):
 
 
 @callback(Output(IDS["kind"], "options"), Output(IDS["kind"], "value"), Input(IDS["source"], "value"))
-def choose_kinds(source_key):
+def choose_kinds(source_key: Text):
     sources = {s.key: s for s in upload.upload_sources(ctx.current_profile())}
     kinds = upload.kinds_for(sources[source_key].feed) if source_key in sources else []
     return ui.kind_options(kinds, ctx.language()), kinds[0] if kinds else None
@@ -95,7 +96,7 @@ def choose_kinds(source_key):
           Output(IDS["date_format"], "value"), Output(IDS["decimal"], "value"), Output(IDS["values"], "value"),
           Input(IDS["file"], "contents"), Input(IDS["kind"], "value"), Input(IDS["separator"], "value"),
           State(IDS["file"], "filename"))
-def read_file(contents, kind, separator, filename):
+def read_file(contents: Text, kind: Text, separator: Text, filename: Text):
     """Read the uploaded file and propose a mapping for the chosen kind."""
     lang = ctx.language()
     if contents is None or kind not in KINDS:
@@ -134,7 +135,8 @@ def _mapping(kind, header, ids, columns, date_format, decimal, values_text) -> d
           Input(IDS["decimal"], "value"), Input(IDS["values"], "value"), Input(IDS["header"], "data"),
           State({"type": FIELD, "index": ALL}, "id"), State(IDS["file"], "contents"), State(IDS["source"], "value"),
           State(IDS["kind"], "value"))
-def show_preview(columns, date_format, decimal, values_text, header, ids, contents, source, kind):
+def show_preview(columns: list[str | None] | None, date_format: Text, decimal: Text, values_text: Text, header: Data,
+                 ids: Rows, contents: Text, source: Text, kind: Text):
     """The mapping from the form, and the first rows as the import would store them."""
     lang = ctx.language()
     if not isinstance(header, dict) or contents is None or kind not in KINDS:
@@ -156,7 +158,7 @@ def show_preview(columns, date_format, decimal, values_text, header, ids, conten
 @callback(Output(IDS["report"], "children"), Input(IDS["import"], "n_clicks"), State(IDS["mapping"], "data"),
           State(IDS["file"], "contents"), State(IDS["file"], "filename"), State(IDS["source"], "value"),
           State(IDS["kind"], "value"), prevent_initial_call=True)
-def run_import(_clicks, mapping_data, contents, filename, source, kind):
+def run_import(_clicks, mapping_data: Data, contents: Text, filename: Text, source: Text, kind: Text):
     """Import the whole file with the mapping shown, and report what happened to its rows."""
     lang = ctx.language()
     try:
@@ -175,7 +177,7 @@ def run_import(_clicks, mapping_data, contents, filename, source, kind):
 
 @callback(Output(IDS["download"], "data"), Input(IDS["save"], "n_clicks"), State(IDS["mapping"], "data"),
           State(IDS["source"], "value"), State(IDS["kind"], "value"), prevent_initial_call=True)
-def save_mapping(_clicks, mapping_data, source, kind):
+def save_mapping(_clicks, mapping_data: Data, source: Text, kind: Text):
     """The mapping as the JSON file ``--mapping`` reads."""
     try:
         mapping = normalise(mapping_data, kind)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
 from components.i18n import t
+from components.tiles import error_message
 from reports import briefing, pdf
 from reports.charts import CHARTS, EXPORT_SIZE
 from reports.png import RenderError, renderer
@@ -34,7 +35,7 @@ def _sections(scope: briefing.Scope) -> tuple[list[str], list[pdf.Section]]:
         try:
             section = build(scope)
         except SQLAlchemyError as exc:
-            sections.append(pdf.Section(title, error=t("tile.error", lang, reason=type(exc).__name__)))
+            sections.append(pdf.Section(title, error=error_message(type(exc).__name__, lang)))
             continue
         key_points += section["sentences"]
         header, rows = section["table"]
@@ -55,7 +56,7 @@ def _images(scope: briefing.Scope, browser: str | None) -> list[pdf.Image]:
         try:
             images.append(pdf.Image(title, chart_png(name, scope, browser, PDF_IMAGE_SCALE)))
         except (SQLAlchemyError, RenderError) as exc:
-            images.append(pdf.Image(title, None, t("tile.error", scope.lang, reason=type(exc).__name__)))
+            images.append(pdf.Image(title, None, error_message(type(exc).__name__, scope.lang)))
     return images
 
 

@@ -72,8 +72,8 @@ class ChartRenderer:
         return browser
 
     def _start(self) -> None:
-        if self.path and not os.environ.get("BROWSER_PATH"):
-            os.environ["BROWSER_PATH"] = self.path
+        if self.path and Path(self.path).exists() and not os.environ.get("BROWSER_PATH"):
+            os.environ["BROWSER_PATH"] = self.path  # a path that does not exist must not outlive this renderer
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="kaleido-loop", daemon=True).start()
         try:

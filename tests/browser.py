@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+import requests
 from PIL import Image
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
@@ -48,7 +49,9 @@ const features = map.queryRenderedFeatures().filter(f => f.layer.type === 'circl
 return gd.data.map((trace, index) => ({
   sent: trace.lat.length,
   in_view: trace.visible === false ? 0 : trace.lat.filter((lat, i) => bounds.contains([trace.lon[i], lat])).length,
-  drawn: features.filter(f => f.layer.id.includes(gd._fullData[index].uid)).length,
+  // circles whose centre is in the view (one at the edge is drawn partly, but its centre is outside)
+  drawn: features.filter(f => f.layer.id.includes(gd._fullData[index].uid)
+                            && bounds.contains(f.geometry.coordinates)).length,
 }));
 """
 GRID_ROWS_JS = """
@@ -136,9 +139,19 @@ def wait(dash_duo, timeout: float = 20) -> WebDriverWait:
                          ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
 
 
+def text_of(driver, selector: str) -> str:
+    """The visible text of an element, read in one step in the page (a callback may replace the
+    element at any moment, which would leave a Selenium reference to it stale)."""
+    found = driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                                  selector)
+    if found is None:
+        raise NoSuchElementException(selector)
+    return found
+
+
 def kpi(dash_duo, name: str) -> str:
     """The text of the tile value whose ``data-kpi`` is ``name``."""
-    return dash_duo.find_element(f'[data-kpi="{name}"]').text
+    return text_of(dash_duo.driver, f'[data-kpi="{name}"]')
 
 
 def wait_for_kpi(dash_duo, name: str, value: int, timeout: float = 20) -> None:
@@ -167,3 +180,23 @@ def grid_rows(dash_duo, grid_id: str, timeout: float = 20) -> list[dict]:
 def map_point_on_screen(driver, selector: str, lat: float, lon: float) -> tuple[float, float]:
     """Where a point (WGS 84) of the map inside ``selector`` is drawn, in page pixels."""
     return tuple(driver.execute_script(PROJECT_JS, selector, lat, lon))
+
+
+def sign_in_browser(dash_duo, server_url: str, database_url: str, role: str = "admin") -> None:
+    """Sign the browser in through the sign-in form as the test account of ``role``."""
+    from tests.helpers import TEST_PASSWORD, ensure_user
+
+    name = ensure_user(database_url, role)
+    dash_duo.driver.get(server_url + "/login")
+    dash_duo.wait_for_element("#username", timeout=10).send_keys(name)
+    dash_duo.find_element("#password").send_keys(TEST_PASSWORD)
+    dash_duo.find_element("form button[type=submit]").click()
+    wait(dash_duo, 10).until(lambda d: "/login" not in d.current_url)
+
+
+def browser_session(driver) -> requests.Session:
+    """A requests session carrying the browser's cookies (its sign-in), for the files a page links to."""
+    session = requests.Session()
+    for cookie in driver.get_cookies():
+        session.cookies.set(cookie["name"], cookie["value"])
+    return session

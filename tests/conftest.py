@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from cities import load_profile
 from data_sources import runtime
 from data_sources.db import database
-from tests.browser import CHROMIUM_FLAGS, set_viewport
+from tests.browser import CHROMIUM_FLAGS, set_viewport, sign_in_browser
 from tests.helpers import IN_CI, PG_ADMIN_URL, SHARED_GEO, fresh_postgres_database, make_city, test_settings
 
 
@@ -52,16 +52,23 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def live_app(dash_duo, city_db, shared_geo):
-    """Serve the app to headless Chromium: ``live_app(url=None, width=1920, height=1080,
+    """Serve the app to headless Chromium: ``live_app(url=None, width=1920, height=1080, role="admin",
     **settings)`` starts it on ``url`` (default: the test city, with its real boundaries) in
-    dash.testing's server with the window's page at the given size, and returns ``dash_duo``."""
+    dash.testing's server with the window's page at the given size, signs the browser in as
+    ``role`` (None: not signed in) and returns ``dash_duo``."""
 
-    def start(url: str | None = None, *, width: int = 1920, height: int = 1080, **overrides):
+    def start(url: str | None = None, *, width: int = 1920, height: int = 1080, role: str | None = "admin",
+              **overrides):
         from app import create_app
 
         overrides.setdefault("boundaries_dir", shared_geo)
-        dash_duo.start_server(create_app(test_settings(url or city_db, **overrides)))
+        dash_duo.start_server(create_app(test_settings(url or city_db, **overrides)), navigate=False)
         set_viewport(dash_duo.driver, width, height)
+        if role:  # signed in, the app's page loads (dash.testing waits for it when the address is set)
+            sign_in_browser(dash_duo, dash_duo.server.url, url or city_db, role)
+            dash_duo.server_url = dash_duo.server.url
+        else:  # signed out, the address leads to the sign-in form, which is not a Dash page to wait for
+            dash_duo._url = dash_duo.server.url
         return dash_duo
 
     return start

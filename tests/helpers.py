@@ -4,6 +4,8 @@ dropped around a test."""
 from __future__ import annotations
 
 import os
+import socket
+import threading
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,7 +30,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 def test_settings(url: str, **overrides):
     """Settings for tests: no cache, no demo seeding, no simulator, no map tiles from the network."""
     values = dict(database_url=url, cache_type="NullCache", demo=False, simulate=False, map_style="offline",
-                  secret_key="test", refresh_interval_seconds=3600)
+                  secret_key="test", refresh_interval_seconds=3600, rate_limits=False)
     values.update(overrides)
     return load_settings(**values)
 
@@ -75,3 +77,106 @@ def execute(url: str, sql: str, **params) -> None:
 def number(text_value: str) -> int:
     """A whole number as a page prints it (1.234 or 1,234)."""
     return int(text_value.replace(".", "").replace(",", ""))
+
+
+TEST_PASSWORD = "test-password-123"
+
+
+def ensure_user(url: str, role: str = "admin") -> str:
+    """An account ``test-<role>`` (password ``TEST_PASSWORD``) in the database at ``url``; its name."""
+    from data_sources.users import create_user
+
+    name = f"test-{role}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if not conn.execute(text("SELECT 1 FROM users WHERE username = :n"), {"n": name}).first():
+                create_user(conn, name, role, TEST_PASSWORD, FIXED_NOW)
+    finally:
+        engine.dispose()
+    return name
+
+
+def sign_in(client, url: str, role: str = "admin"):
+    """Sign a Flask test client in as ``role``; returns the client."""
+    answer = client.post("/login", data={"username": ensure_user(url, role), "password": TEST_PASSWORD})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    return client
+
+
+def _is_all(component_id: str) -> bool:
+    return component_id.startswith("{") and '"ALL"' in component_id
+
+
+def empty_callback_body(dependency: dict) -> dict:
+    """What the renderer sends when nothing is on the page yet: every input None, every ALL
+    pattern an empty list."""
+    def spec(item):
+        return [] if _is_all(item["id"]) else {"id": item["id"], "property": item["property"], "value": None}
+
+    outputs = [[] if _is_all(o.rsplit(".", 1)[0]) else dict(zip(("id", "property"), o.rsplit(".", 1)))
+               for o in dependency["output"].strip(".").split("...")]
+    return {"output": dependency["output"], "outputs": outputs if dependency["output"].startswith("..") else outputs[0],
+            "inputs": [spec(i) for i in dependency["inputs"]], "state": [spec(s) for s in dependency.get("state", [])],
+            "changedPropIds": [f"{dependency['inputs'][0]['id']}.{dependency['inputs'][0]['property']}"]}
+
+
+class TcpSwitch:
+    """A TCP forwarder to ``target`` that a test can switch off and on: off, nothing listens on
+    its port (a database host that is down: connections are refused, open ones are cut)."""
+
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1"):
+        self.target = (target_host, target_port)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._listener: socket.socket | None = None
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def up(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def down(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener:
+            listener.close()
+        with self._lock:
+            for sock in self._open:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+                server = socket.create_connection(self.target)
+            except OSError:
+                return
+            with self._lock:
+                self._open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.close()
+                except OSError:
+                    pass

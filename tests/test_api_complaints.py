@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app import create_app
-from tests.helpers import FIXED_NOW, test_settings
+from tests.helpers import FIXED_NOW, sign_in, test_settings
 from tests.sql import rows, scalar
 
 NOW = FIXED_NOW.replace(tzinfo=None)
@@ -16,7 +16,7 @@ RED_SQL = f"status IN {OPEN} AND first_response_at IS NULL AND response_due_at <
 @pytest.fixture
 def client(city_any):
     app = create_app(test_settings(city_any, frozen_now=FIXED_NOW))
-    return app.server.test_client()
+    return sign_in(app.server.test_client(), city_any, "leadership")  # a role that sees personal data masked
 
 
 def test_summary_and_breakdowns_agree_with_sql(client, city_any):

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from app import create_app
 from reports.charts import CHARTS, CURRENT_COLOUR, EXPORT_SIZE
 from reports.png import browser_path, renderer
-from tests.helpers import FIXED_NOW, test_settings
+from tests.helpers import FIXED_NOW, sign_in, test_settings
 from tests.sql import scalar
 
 WEEK = ("2026-11-16 17:00:00", "2026-11-23 07:30:00")  # 17 Nov 00.00 WIB up to the frozen now
@@ -22,7 +22,7 @@ WEEK = ("2026-11-16 17:00:00", "2026-11-23 07:30:00")  # 17 Nov 00.00 WIB up to 
 
 def _client(url: str, **overrides):
     app = create_app(test_settings(url, frozen_now=FIXED_NOW, **overrides))
-    return app.server.test_client()
+    return sign_in(app.server.test_client(), url, "evaluator")
 
 
 @pytest.fixture(scope="module")

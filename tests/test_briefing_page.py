@@ -36,7 +36,7 @@ def test_a_failing_uptime_query_stays_in_its_own_tiles_and_chart(request_context
     monkeypatch.setattr(queries, "uptime_comparison", _broken)
     sentences, tiles, table = page.update_devices(week)
     assert sentences is None
-    assert str(tiles).count("Data tidak dapat dimuat: OperationalError") == 2  # CCTV and WiFi tiles
+    assert str(tiles).count("Basis data tidak dapat dihubungi atau tidak menjawab") == 2  # CCTV and WiFi tiles
     assert "OperationalError" in str(table)
     figure, message = page.update_chart(week, {"type": page.CHART_ID, "index": "uptime"})
     assert figure is dash.no_update and "OperationalError" in str(message)

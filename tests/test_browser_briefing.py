@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from reports.charts import CHARTS
-from tests.browser import kpi, save_screenshot, url_query, wait
+from tests.browser import browser_session, kpi, save_screenshot, url_query, wait
 from tests.helpers import FIXED_NOW, number
 from tests.sql import scalar
 
@@ -62,12 +62,14 @@ def test_briefing_page_periods_sentences_and_downloads(page, city_db):
     assert all(url_query(h)["period"] == "30d" for h in
                [e.get_attribute("href") for e in dash_duo.find_elements("a[id*='briefing-png']")])
 
-    # the links answer with the files
-    answer = requests.get(pdf, timeout=60)
+    # the links answer with the files (to the signed-in browser; to no one else)
+    assert requests.get(pdf, timeout=60, allow_redirects=False).status_code == 302
+    signed_in = browser_session(dash_duo.driver)
+    answer = signed_in.get(pdf, timeout=60)
     assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
     png = dash_duo.find_element("a[id*='briefing-png'][id*='late']").get_attribute("href")
-    answer = requests.get(png, timeout=60)
+    answer = signed_in.get(png, timeout=60)
     assert answer.status_code == 200 and answer.content.startswith(b"\x89PNG")
 
     # a date range: the date picker appears and the comparison is "the previous period"

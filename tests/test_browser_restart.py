@@ -8,14 +8,17 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from selenium.webdriver.support.ui import WebDriverWait
 
+from data_sources.users import create_screen
 from settings import PROJECT_ROOT
 from tests.browser import save_screenshot, set_viewport
+from tests.helpers import FIXED_NOW
 from tests.sql import scalar
 
 ERROR_SELECTORS = (".dash-fe-error__title", ".dash-error-card", "._dash-error", ".dash-debug-menu")
@@ -77,7 +80,12 @@ def test_a_kiosk_page_recovers_when_the_server_restarts(dash_br, served):
     app, url = served
     driver = dash_br.driver
     set_viewport(driver, 1920, 1080)
-    driver.get(f"http://127.0.0.1:{app.port}/?kiosk=1&rotate=overview,wifi&seconds=4,4")
+    engine = create_engine(url)
+    with engine.begin() as conn:  # the wall screen's device login (its session outlives a restart)
+        token = create_screen(conn, "lobby", ("overview", "wifi"), FIXED_NOW)
+    engine.dispose()
+    kiosk = "/?kiosk=1&rotate=overview,wifi&seconds=4,4"
+    driver.get(f"http://127.0.0.1:{app.port}/login/wall?token={token}&next={quote(kiosk)}")
     WebDriverWait(driver, 20).until(lambda d: _open_count(d))
     before = int(_open_count(driver).replace(".", ""))
 

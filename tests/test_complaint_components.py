@@ -47,10 +47,12 @@ def test_red_flag_rows_show_local_times_and_ages():
         "external_id": "LAKSA-1", "category": "pju", "name_id": "Penerangan jalan umum mati",
         "name_en": "Street light out", "kecamatan": "Karawaci", "agency": "DPERKIM", "status": "assigned",
         "received_at": datetime(2026, 11, 20, 1, 0), "response_due_at": datetime(2026, 11, 21, 1, 0),
-        "overdue_seconds": 2 * 86400 + 3 * 3600 + 60, "description": "Lampu mati. Saya [disamarkan]."}])
+        "overdue_seconds": 2 * 86400 + 3 * 3600 + 60, "description": "Lampu mati. Saya [disamarkan].",
+        "address": "Jl. Beringin No. [disamarkan]", "reporter": "[disamarkan]"}])
     row = red_flag_rows(frame, lang="id", tz="Asia/Jakarta", tz_label="WIB")[0]
     assert row["received_at"] == "20 Nov 2026 08.00 WIB" and row["response_due_at"] == "21 Nov 2026 08.00 WIB"
     assert row["overdue"] == "2 h 3 j" and row["status"] == "Didisposisikan"
+    assert row["address"] == "Jl. Beringin No. [disamarkan]" and row["reporter"] == "[disamarkan]"
     english = red_flag_rows(frame, lang="en", tz="Asia/Jakarta", tz_label="WIB")[0]
     assert english["category"] == "Street light out" and english["status"] == "Assigned"
 

@@ -67,6 +67,7 @@ FILTERS = [
     {"period": "month", "category": "pju,banjir"},
     {"period": "custom", "from": "2026-10-01", "to": "2026-10-31", "agency": "DISHUB"},
     {"period": "30d", "kecamatan": "36.71.01,36.71.05", "status": "received,assigned,resolved"},
+    {"period": "custom", "from": "2024-01-01", "to": "2024-01-07"},  # nothing received: no median, no shares
 ]
 
 

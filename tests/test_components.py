@@ -9,7 +9,7 @@ from components.charts import horizontal_bars
 from components.i18n import CATALOGUE, LANGUAGES, t
 from components.maps import region_choropleth
 from components.theme import map_style
-from components.tiles import error_tile, freshness_level, kpi_tile
+from components.tiles import error_panel, error_tile, freshness_level, kpi_tile
 
 NOW = datetime(2026, 11, 23, 7, 5, tzinfo=timezone.utc)
 
@@ -69,9 +69,17 @@ def test_kpi_tile_names_its_kpi_and_turns_amber_when_stale():
 
 
 def test_error_tile_says_what_failed():
-    tile = error_tile("cameras_online", "CCTV aktif", "OperationalError", "en")
+    tile = error_tile("cameras_online", "CCTV aktif", "ProgrammingError", "en")
     alert = _find(tile, lambda c: getattr(c, "className", "") == "kpi-error")
-    assert alert.children == "Could not load data: OperationalError"
+    assert alert.children == "Could not load data: ProgrammingError"
+
+
+def test_a_database_that_is_away_is_named_as_such():
+    tile = error_tile("cameras_online", "CCTV aktif", "OperationalError", "id")
+    alert = _find(tile, lambda c: getattr(c, "className", "") == "kpi-error")
+    assert alert.children.startswith("Basis data tidak dapat dihubungi") and "(OperationalError)" in alert.children
+    panel = error_panel("InterfaceError", "en")
+    assert panel.children.children.startswith("The database cannot be reached")
 
 
 def test_builders_do_not_change_their_input():

@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from cities import load_profile
 from data_sources.queries import devices as q
-from tests.helpers import FIXED_NOW, test_settings
+from tests.helpers import FIXED_NOW, sign_in, test_settings
 from tests.sql import frame
 
 PROFILE = load_profile("kota_tangerang")
@@ -124,7 +124,7 @@ def test_down_list_map_points_and_detail(bound, tables, kind):
 @pytest.fixture
 def client(city_any):
     app = create_app(test_settings(city_any, frozen_now=FIXED_NOW))
-    return app.server.test_client()
+    return sign_in(app.server.test_client(), city_any, "leadership")
 
 
 def test_api_states_and_down_lists(client, city_any, tables):

@@ -296,8 +296,10 @@ def test_kpi_values_are_stored_once_and_corrected_by_a_newer_report(api):
 
 
 def test_the_openapi_document_describes_every_kind_from_the_models(api):
-    client, *_ = api
-    document = client.get("/api/v1/openapi.json").json
+    client, _, keys, _ = api
+    assert client.get("/api/v1/openapi.json").status_code == 401  # for key holders and signed-in people only
+    assert client.get("/api/v1/openapi.json", headers={"Authorization": "Bearer nope"}).status_code == 401
+    document = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {keys['complaints']}"}).json
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {f"/api/v1/sources/{{source}}/{k}" for k in
                                       ("complaints", "complaint-updates", "devices", "samples", "kpi-values")}

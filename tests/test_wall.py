@@ -244,9 +244,9 @@ WEEK_FILTER = parse_filter({"period": "7d"}, load_profile("kota_tangerang"), FIX
 ])
 def test_pages_send_a_full_map_first_and_patches_on_refresh(city_db, graph, built_id, inputs):
     from app import create_app
-    from tests.helpers import test_settings
+    from tests.helpers import sign_in, test_settings
 
-    client = create_app(test_settings(city_db)).server.test_client()
+    client = sign_in(create_app(test_settings(city_db)).server.test_client(), city_db)
     client.get("/")
     refresh = graph.split("-")[0] + "-refresh.n_intervals"
     first = _callback_response(client, f"{graph}.figure", inputs | {refresh: 0}, refresh)

@@ -14,7 +14,7 @@ from data_sources.db import database
 from data_sources.rules.flags import amber_condition, open_condition, red_condition
 from data_sources.rules.flags import red_condition as _overdue
 from data_sources.models import Agency, Complaint, ComplaintCategory, Region
-from data_sources.rules.privacy import mask_complaint_text
+from data_sources.rules.privacy import MASK, mask_complaint_text, mask_text
 from data_sources.queries.filters import ComplaintFilter
 from data_sources.frames import to_frame
 from data_sources.runtime import cache
@@ -116,7 +116,8 @@ def _medians(conn, value, group, where, bin_seconds: int = MEDIAN_BIN_SECONDS) -
     if conn.dialect.name == "postgresql":
         stmt = select(grp.label("grp"), func.percentile_cont(0.5).within_group(value).label("median")).where(where)
         stmt = stmt.group_by(group) if group is not None else stmt
-        return to_frame(conn.execute(stmt), columns=["grp", "median"])
+        medians = to_frame(conn.execute(stmt), columns=["grp", "median"])
+        return medians.dropna(subset=["median"]).reset_index(drop=True)  # no rows: no median (as on SQLite)
     bucket = grid_cell(value, float(bin_seconds)).label("bucket")
     keys = [bucket] if group is None else [group, bucket]  # never GROUP BY a constant: SQLite reads it as a position
     stmt = select(grp.label("grp"), bucket, func.count().label("n")).where(where).group_by(*keys)
@@ -297,21 +298,33 @@ def locations(flt: ComplaintFilter, max_points: int = 4000) -> dict:
 
 
 RED_FLAG_COLUMNS = ["external_id", "category", "name_id", "name_en", "kecamatan", "agency", "status", "received_at",
-                    "response_due_at", "overdue_seconds", "description"]
+                    "response_due_at", "overdue_seconds", "description", "address", "reporter"]
+
+
+def _reporter(name, phone, email, reveal: bool) -> str:
+    """Who reported it and how to reach them, for those who may see it; otherwise only that
+    there is someone (``MASK``), or "" when the complaint came without a reporter."""
+    given = [part for part in (name, phone, email) if part]
+    if not given:
+        return ""
+    return " · ".join(given) if reveal else MASK
 
 
 @cache.memoize()
-def red_flags(flt: ComplaintFilter, now: datetime, limit: int = 500) -> dict:
-    """Red-flagged complaints in scope now, oldest first, with personal data masked.
+def red_flags(flt: ComplaintFilter, now: datetime, limit: int = 500, reveal: bool = False) -> dict:
+    """Red-flagged complaints in scope now, oldest first, with personal data masked unless
+    ``reveal`` (for the roles that may see it: ``rules.access``).
 
-    Columns: see ``RED_FLAG_COLUMNS``; times are UTC. The reporter's name is read only to
-    mask it inside the text and never leaves this function. Returns {"total": n, "frame": ...}."""
+    Columns: see ``RED_FLAG_COLUMNS``; times are UTC. Masked, the reporter's name is read only
+    to mask it inside the text and the address, and never leaves this function; the reporter
+    column then only says that there is one. Returns {"total": n, "frame": ...}."""
     kecamatan = Region.__table__.alias("kecamatan")
     where = and_(flt.scope(), red_condition(now))
     stmt = (
         select(Complaint.external_id, ComplaintCategory.code, ComplaintCategory.name_id, ComplaintCategory.name_en,
                kecamatan.c.name, Agency.name, Complaint.status, Complaint.received_at, Complaint.response_due_at,
-               Complaint.description, Complaint.reporter_name)
+               Complaint.description, Complaint.address, Complaint.reporter_name, Complaint.reporter_phone,
+               Complaint.reporter_email)
         .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
         .outerjoin(kecamatan, kecamatan.c.id == Complaint.kecamatan_id)
         .outerjoin(Agency, Agency.id == Complaint.agency_id)
@@ -324,16 +337,20 @@ def red_flags(flt: ComplaintFilter, now: datetime, limit: int = 500) -> dict:
         rows = conn.execute(stmt).all()
     records = []
     for row in rows:
-        *fields, description, reporter_name = row
+        *fields, description, address, name, phone, email = row
         due = as_datetime(row.response_due_at)
-        records.append([*fields, (now - due).total_seconds(), mask_complaint_text(description, reporter_name)])
+        if reveal:
+            text, place = description or "", address or ""
+        else:
+            text, place = mask_complaint_text(description, name), mask_complaint_text(address, name)
+        records.append([*fields, (now - due).total_seconds(), text, place, _reporter(name, phone, email, reveal)])
     return {"total": total, "frame": pd.DataFrame(records, columns=RED_FLAG_COLUMNS)}
 
 
 @cache.memoize()
 def service_requests(flt: ComplaintFilter, limit: int = 200) -> list[dict]:
     """Complaints received in the period, newest first, as rows for ``open311.to_service_request``
-    (texts masked here, with the reporter's own name; no personal column in the result)."""
+    (texts and addresses masked here, with the reporter's own name; no personal column in the result)."""
     stmt = (
         select(Complaint.external_id, ComplaintCategory.code.label("category_code"),
                ComplaintCategory.open311_service_code, ComplaintCategory.name_id.label("category_name_id"),
@@ -349,8 +366,9 @@ def service_requests(flt: ComplaintFilter, limit: int = 200) -> list[dict]:
     )
     with database.engine.connect() as conn:
         records = [row._asdict() for row in conn.execute(stmt)]
-    for record in records:
+    for record in records:  # a public feed: masked for every reader
         record["description"] = mask_complaint_text(record["description"], record.pop("reporter_name"))
+        record["address"] = mask_text(record["address"]) if isinstance(record["address"], str) else record["address"]
     return records
 
 
