@@ -76,6 +76,9 @@ class Settings(BaseSettings):
         8, gt=0, description="python -m data_sources.prepare: tries to reach the database this often (1, 2, 4 ... 30 s "
                              "apart) before it gives up; the development server keeps trying.")
     https: bool = Field(False, description="Served over HTTPS: cookies are Secure and HSTS is sent.")
+    proxy_hops: int = Field(
+        0, ge=0, description="Reverse proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For and "
+                             "X-Forwarded-Proto are trusted: sign-in limits then count the person's address.")
     session_idle_minutes: float = Field(30, gt=0, description="A person's session ends after this long without a request.")
     wall_session_days: float = Field(365, gt=0, description="How long a wall screen's device login lasts.")
     rate_limits: bool = Field(True, description="Limit sign-in attempts (per account and per address).")

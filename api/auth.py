@@ -92,18 +92,31 @@ def role() -> str | None:
     return found.role if found else None
 
 
-def note(action: str, detail: str | None = None) -> None:
-    """Write an audit entry for the current request's person or screen."""
+def note(action: str, detail: str | None = None, conn=None) -> None:
+    """Write an audit entry for the current request's person or screen; with ``conn``, in that
+    transaction (a change and its entry are stored together, and SQLite is not asked for a
+    second writer while the first holds its lock)."""
     who = identity()
+    entry = (current_now(), who.actor if who else "anonymous", who.role if who else None, action, detail,
+             request.remote_addr)
+    if conn is not None:
+        audit.record(conn, *entry)
+        return
     try:
-        with database.engine.begin() as conn:
-            audit.record(conn, current_now(), who.actor if who else "anonymous", who.role if who else None, action,
-                         detail, request.remote_addr)
+        with database.engine.begin() as own:
+            audit.record(own, *entry)
     except SQLAlchemyError:
         pass  # the action itself reported the database's failure
 
 
 # --- the sign-in pages ----------------------------------------------------------------------------------
+
+
+def _too_many(_error):
+    """Rate-limited: the sign-in form says so (in the person's language); JSON for the rest."""
+    if request.path.startswith("/login"):
+        return _form(t("login.too_many", language()), 429)
+    return jsonify({"error": "too_many_requests", "message": t("login.too_many", language())}), 429
 
 
 def _safe_next(target: str | None) -> str:
@@ -309,6 +322,7 @@ def init_app(server: Flask) -> None:
     login_manager.init_app(server)
     limiter.init_app(server)
     server.before_request(gate)
+    server.register_error_handler(429, _too_many)
     server.register_blueprint(blueprint)
     from api import oidc  # it signs people in through this module
 

@@ -22,6 +22,7 @@ from dash._utils import split_callback_id
 from flask import Flask, current_app, jsonify, request
 from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +160,9 @@ def init_app(server: Flask, app: dash.Dash) -> None:
     settings = server.config["LIVEROOM_SETTINGS"]
     server.config["LIVEROOM_DASH"] = app
     server.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    if settings.proxy_hops:  # the address and scheme the proxy saw (sign-in limits, Secure cookies, HSTS)
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     policy = lambda: content_security_policy(app, settings.map_hosts, settings.frame_ancestors)  # noqa: E731
     talisman = Talisman(  # one per app: its settings live on the instance
         server, force_https=False, strict_transport_security=settings.https, session_cookie_secure=settings.https,

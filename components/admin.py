@@ -7,7 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components import formatting
-from components.i18n import t
+from components.i18n import CATALOGUE, t
 from components.tables import text_table
 from data_sources.clock import as_datetime
 
@@ -34,13 +34,19 @@ def screen_table(rows, lang: str, tz: str, tz_label: str):
     return text_table(header, body, "admin-screens-table", numbers_from=len(header))
 
 
+def _given(value) -> bool:
+    """A text that is there (a missing one may come out of a frame as None or NaN)."""
+    return isinstance(value, str) and bool(value)
+
+
 def audit_table(frame: pd.DataFrame, lang: str, tz: str, tz_label: str):
     if frame.empty:
         return html.P(t("admin.no_audit", lang), className="mb-0")
     header = [t(k, lang) for k in ("sources.started", "admin.actor", "admin.role", "admin.action", "admin.detail",
                                    "admin.address")]
-    body = [[_when(r.at, tz, tz_label, lang), r.actor, t(f"role.{r.role}", lang) if r.role else "–", r.action,
-             r.detail or "", r.address or ""] for r in frame.itertuples()]
+    body = [[_when(r.at, tz, tz_label, lang), r.actor, t(f"role.{r.role}", lang) if _given(r.role) else "–",
+             t(f"audit.{r.action}", lang) if f"audit.{r.action}" in CATALOGUE else r.action,
+             r.detail if _given(r.detail) else "", r.address if _given(r.address) else ""] for r in frame.itertuples()]
     return text_table(header, body, "admin-audit-table", numbers_from=len(header))
 
 

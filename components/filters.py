@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from cities import CityProfile
+from components.controls import dropdown
 from components.i18n import t
 from data_sources.models import COMPLAINT_STATUSES
 from data_sources.queries.filters import PERIODS, ComplaintFilter
@@ -17,7 +18,7 @@ from data_sources.rules.periods import Problem
 def _multi(control_id: str, label: str, options: list[dict], value: tuple[str, ...], lang: str) -> dbc.Col:
     return dbc.Col([
         dbc.Label(label, html_for=control_id, className="filter-label"),
-        dcc.Dropdown(id=control_id, options=options, value=list(value), multi=True,
+        dropdown(lang, id=control_id, options=options, value=list(value), multi=True,
                      placeholder=t("complaints.filter.all", lang), className="filter-dropdown"),
     ], md=6, lg=2)
 

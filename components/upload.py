@@ -4,9 +4,10 @@ the first rows as they will be stored with each row's problems, and the import's
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from components import formatting
+from components.controls import dropdown
 from components.i18n import CATALOGUE, t
 from data_sources.ingest.spreadsheet import SEPARATORS
 
@@ -60,11 +61,11 @@ def _field_row(spec, columns: list[str], column: str | None, id_type: str, lang:
     label = [html.Span(_label("upload.field", spec.name, lang)), " ", html.Code(spec.name, className="small")]
     if spec.required:
         label.append(html.Span(" *", className="text-danger", title=t("upload.required", lang)))
-    dropdown = dcc.Dropdown(id={"type": id_type, "index": spec.name}, options=columns,
+    control = dropdown(lang, id={"type": id_type, "index": spec.name}, options=columns,
                             value=column if column in columns else None, clearable=True,
                             placeholder=t("upload.unmapped", lang))
     return html.Div(dbc.Row([dbc.Col(html.Label(label, className="small"), xs=12, sm=5),
-                             dbc.Col(dropdown, xs=12, sm=7)], className="g-1 mb-1 align-items-center"),
+                             dbc.Col(control, xs=12, sm=7)], className="g-1 mb-1 align-items-center"),
                     **{"data-field": spec.name})
 
 

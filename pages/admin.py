@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components.admin import audit_table, screen_table, secret_notice, user_table
 from components.cards import card
+from components.controls import dropdown
 from components.i18n import t
 from components.tables import key_table
 from components.tiles import error_panel
@@ -46,7 +47,7 @@ def layout(**_query):
         dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
         card(t("admin.users", lang), [
             dbc.Row([_field(t("login.username", lang), dbc.Input(id=IDS["user_name"], size="sm")),
-                     _field(t("admin.role", lang), dcc.Dropdown(id=IDS["user_role"], options=roles, value="operator",
+                     _field(t("admin.role", lang), dropdown(lang, id=IDS["user_role"], options=roles, value="operator",
                                                                 clearable=False)),
                      dbc.Col(button("admin.create", "user_create"), md=2, className="align-self-end"),
                      _field(t("admin.disable_name", lang), dbc.Input(id=IDS["user_toggle_name"], size="sm")),
@@ -56,14 +57,14 @@ def layout(**_query):
         card(t("admin.screens", lang), [
             dbc.Row([_field(t("admin.screen_name", lang), dbc.Input(id=IDS["screen_name"], size="sm")),
                      dbc.Col([dbc.Label(t("admin.screen_pages", lang), className="filter-label"),
-                              dcc.Dropdown(id=IDS["screen_pages"], options=pages, multi=True,
+                              dropdown(lang, id=IDS["screen_pages"], options=pages, multi=True,
                                            value=["overview", "complaints", "cctv", "wifi"])], md=5),
                      dbc.Col([button("admin.create", "screen_create"), " ",
                               button("admin.revoke", "screen_revoke", "danger")], md=4, className="align-self-end")],
                     className="g-2 mb-2"),
             html.Div(id=IDS["screen_result"]), html.Div(id=IDS["screens"])], class_name="mb-3"),
         card(t("sources.keys", lang), [
-            dbc.Row([_field(t("sources.name", lang), dcc.Dropdown(id=IDS["key_source"], clearable=False)),
+            dbc.Row([_field(t("sources.name", lang), dropdown(lang, id=IDS["key_source"], clearable=False)),
                      dbc.Col(button("admin.create", "key_create"), md=2, className="align-self-end"),
                      _field(t("sources.keys.prefix", lang), dbc.Input(id=IDS["key_prefix"], size="sm")),
                      dbc.Col(button("admin.revoke", "key_revoke", "danger"), md=2, className="align-self-end")],
@@ -71,15 +72,16 @@ def layout(**_query):
             html.Div(id=IDS["key_result"]), html.Div(id=IDS["keys"])], class_name="mb-3"),
         card(t("admin.audit", lang), [
             dbc.Row([_field(t("admin.actor", lang), dbc.Input(id=IDS["audit_actor"], size="sm", debounce=True)),
-                     _field(t("admin.action", lang), dcc.Dropdown(
-                         id=IDS["audit_action"], options=[{"label": a, "value": a} for a in audit.ACTIONS]))],
+                     _field(t("admin.action", lang), dropdown(
+                         lang, id=IDS["audit_action"],
+                         options=[{"label": t(f"audit.{a}", lang), "value": a} for a in audit.ACTIONS]))],
                     className="g-2 mb-2"),
             html.Div(id=IDS["audit"])], class_name="mb-3"),
     ], className="page page-admin")
 
 
-def _changed(detail: str) -> None:
-    ctx.note("admin_change", detail)
+def _changed(conn, detail: str) -> None:
+    ctx.note("admin_change", detail, conn)
 
 
 @callback(Output(IDS["users"], "children"), Output(IDS["screens"], "children"), Output(IDS["keys"], "children"),
@@ -114,13 +116,13 @@ def change_user(_create, _toggle, name: Text, role: Text, toggle_name: Text):
             if dash.ctx.triggered_id == IDS["user_create"]:
                 password = users.new_password()
                 made = users.create_user(conn, str(name or ""), str(role or ""), password, now)
-                _changed(f"user {made.username} ({made.role}) created")
+                _changed(conn, f"user {made.username} ({made.role}) created")
                 return secret_notice(t("admin.password_once", lang, name=made.username), password, "password")
             found = conn.execute(select(models.User.active).where(models.User.username == str(toggle_name or ""))).first()
             if found is None:
                 raise users.AccountError(t("admin.no_user", lang, name=str(toggle_name or "")[:100]))
             users.set_active(conn, str(toggle_name), not found.active)
-            _changed(f"user {toggle_name} {'disabled' if found.active else 'enabled'}")
+            _changed(conn, f"user {toggle_name} {'disabled' if found.active else 'enabled'}")
             return dbc.Alert(t("admin.toggled", lang, name=toggle_name), color="success", className="py-1")
     except users.AccountError as exc:
         return dbc.Alert(str(exc), color="warning", className="py-1")
@@ -138,11 +140,11 @@ def change_screen(_create, _revoke, name: Text, pages: Texts):
         with database.engine.begin() as conn:
             if dash.ctx.triggered_id == IDS["screen_create"]:
                 token = users.create_screen(conn, name, chosen, now)
-                _changed(f"wall screen {name} created ({', '.join(chosen)})")
+                _changed(conn, f"wall screen {name} created ({', '.join(chosen)})")
                 return secret_notice(t("admin.screen_once", lang, name=name), f"/login/wall?token={token}", "wall")
             if not users.revoke_screen(conn, name, now):
                 raise users.AccountError(t("admin.no_screen", lang, name=name[:100]))
-            _changed(f"wall screen {name} revoked")
+            _changed(conn, f"wall screen {name} revoked")
             return dbc.Alert(t("admin.revoked", lang, name=name), color="success", className="py-1")
     except users.AccountError as exc:
         return dbc.Alert(str(exc), color="warning", className="py-1")
@@ -163,10 +165,10 @@ def change_key(_create, _revoke, source: Text, prefix: Text):
                 if found is None:
                     raise ValueError(t("admin.no_source", lang))
                 key = keys.make_key(conn, found, f"{source} {now:%Y-%m-%d}", now)
-                _changed(f"key for source {source} created ({key[:12]}…)")
+                _changed(conn, f"key for source {source} created ({key[:12]}…)")
                 return secret_notice(t("admin.key_once", lang, name=source), key, "key")
             count = keys.revoke(conn, profile.code, str(prefix or ""), now)
-            _changed(f"{count} key(s) starting {str(prefix)[:12]} revoked")
+            _changed(conn, f"{count} key(s) starting {str(prefix)[:12]} revoked")
             return dbc.Alert(t("admin.keys_revoked", lang, n=count), color="success" if count else "warning",
                              className="py-1")
     except ValueError as exc:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cities import DIMENSIONS
 from components import formatting
 from components.charts import dimension_radar
+from components.controls import dropdown
 from components.i18n import t
 from components.tables import indicator_table
 from components.tiles import error_panel, kpi_tile
@@ -35,7 +36,7 @@ def layout(year: str | None = None, **_query):
     return html.Div([
         dbc.Row([
             dbc.Col(html.H2(t("evaluation.title", lang), className="h4"), md=8),
-            dbc.Col(dcc.Dropdown(id=IDS["year"], options=[{"label": str(y), "value": y} for y in reversed(available)],
+            dbc.Col(dropdown(lang, id=IDS["year"], options=[{"label": str(y), "value": y} for y in reversed(available)],
                                  value=chosen, clearable=False), md=4),
         ], className="align-items-center"),
         html.Div(id=IDS["scores"], className="mt-2"),

@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
 from components.charts import target_trend
+from components.controls import dropdown
 from components.i18n import t
 from components.tables import kpi_table
 from components.tiles import error_panel, error_tile, kpi_tile
@@ -35,7 +36,7 @@ def layout(kpi: str | None = None, **_query):
             dbc.Col(dbc.Card([
                 dbc.CardHeader(t("services.trend", lang)),
                 dbc.CardBody([
-                    dcc.Dropdown(id=IDS["select"], options=options, value=chosen, clearable=False,
+                    dropdown(lang, id=IDS["select"], options=options, value=chosen, clearable=False,
                                  placeholder=t("services.choose_kpi", lang)),
                     html.Div(id=IDS["trend_message"]),
                     dcc.Graph(id=IDS["trend"], className="chart-graph", config={"displaylogo": False}),

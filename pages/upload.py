@@ -13,13 +13,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import upload as ui
 from components.cards import card
+from components.controls import dropdown
 from components.i18n import t
 from components.tiles import error_panel
 from data_sources.db import database
 from data_sources.ingest import upload
 from data_sources.ingest.feeds import KINDS, WrongFeed
-from data_sources.ingest.mapping import (MappingError, check_mapping, dump_mapping, fields_of, normalise, propose,
-                                         unmapped_required)
+from data_sources.ingest.mapping import (
+    MappingError,
+    check_mapping,
+    dump_mapping,
+    fields_of,
+    normalise,
+    propose,
+    unmapped_required,
+)
 from data_sources.ingest.spreadsheet import UnreadableFile, read_table
 from pages import _shared as ctx
 from pages._callbacks import Data, Rows, Text, callback
@@ -39,10 +47,10 @@ def layout(**_query):
     sources = upload.upload_sources(ctx.current_profile())
     label = lambda key, control: html.Div([dbc.Label(t(key, lang), className="small mb-0"), control])  # noqa: E731
     choose = dbc.Row([
-        dbc.Col(label("upload.source", dcc.Dropdown(id=IDS["source"], options=ui.source_options(sources, lang),
+        dbc.Col(label("upload.source", dropdown(lang, id=IDS["source"], options=ui.source_options(sources, lang),
                                                    value=sources[0].key if sources else None, clearable=False)), md=4),
-        dbc.Col(label("upload.kind", dcc.Dropdown(id=IDS["kind"], clearable=False)), md=4),
-        dbc.Col(label("upload.separator", dcc.Dropdown(id=IDS["separator"], options=ui.separator_options(lang),
+        dbc.Col(label("upload.kind", dropdown(lang, id=IDS["kind"], clearable=False)), md=4),
+        dbc.Col(label("upload.separator", dropdown(lang, id=IDS["separator"], options=ui.separator_options(lang),
                                                       value="auto", clearable=False)), md=4),
     ], className="g-2 mb-2")
     drop = dcc.Upload(id=IDS["file"], children=html.Div([t("upload.drop", lang), " ", html.A(t("upload.choose", lang))]),

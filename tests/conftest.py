@@ -62,7 +62,8 @@ def live_app(dash_duo, city_db, shared_geo):
         from app import create_app
 
         overrides.setdefault("boundaries_dir", shared_geo)
-        dash_duo.start_server(create_app(test_settings(url or city_db, **overrides)), navigate=False)
+        dash_duo.liveroom_app = create_app(test_settings(url or city_db, **overrides))  # a test may move its clock
+        dash_duo.start_server(dash_duo.liveroom_app, navigate=False)
         set_viewport(dash_duo.driver, width, height)
         if role:  # signed in, the app's page loads (dash.testing waits for it when the address is set)
             sign_in_browser(dash_duo, dash_duo.server.url, url or city_db, role)
