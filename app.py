@@ -65,6 +65,7 @@ def _run_development_server() -> None:
     server: it starts (``/api/health`` answers 503, each tile says the database is away) and
     prepares the database in the background once it answers."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per simulator tick would bury the rest
     settings = load_settings()
     try:
         _prepared(settings, prepare(settings))

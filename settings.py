@@ -25,6 +25,20 @@ def _default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'liveroom.db'}"
 
 
+def kept_secret_key(path: Path | None = None) -> str:
+    """The secret key kept in ``instance/secret_key`` (made on first use, readable by its owner
+    only); a random one for this process when the directory cannot be written."""
+    path = path or INSTANCE_DIR / "secret_key"
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_hex(32))
+        return path.read_text().strip() or secrets.token_hex(32)
+    except OSError:
+        return secrets.token_hex(32)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LIVEROOM_", extra="ignore", populate_by_name=True)
 
@@ -38,8 +52,10 @@ class Settings(BaseSettings):
         None, description="Directory with boundary files geopandas can read. Unset: approximate areas."
     )
     secret_key: str = Field(
-        default_factory=lambda: secrets.token_hex(32),
+        default_factory=lambda: kept_secret_key(),
         validation_alias=AliasChoices("LIVEROOM_SECRET_KEY", "SECRET_KEY", "secret_key"),
+        description="Signs the session cookies. Unset: made once and kept in instance/secret_key, so a restart "
+                    "does not sign everyone (and every wall screen) out.",
     )
     cache_type: Literal["SimpleCache", "RedisCache", "NullCache"] = "SimpleCache"
     cache_redis_url: str = "redis://127.0.0.1:6379/0"

@@ -29,7 +29,7 @@ from components.i18n import t
 from data_sources import audit, users
 from data_sources.db import database
 from data_sources.rules.access import may, may_see_page
-from data_sources.runtime import current_now, current_settings
+from data_sources.runtime import current_now, current_profile, current_settings
 
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
@@ -135,7 +135,10 @@ def _form(message: str | None = None, status: int = 200):
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(t("login.title", lang))}</title>
 <link rel="stylesheet" href="/assets/01-bootstrap-5.3.6.min.css"><link rel="stylesheet" href="/assets/02-liveroom.css">
 </head><body class="login-page"><main class="login-box">
-<p class="brand mb-0">LIVE ROOM</p><h1 class="h4">{escape(t("login.title", lang))}</h1>{error}
+<nav class="login-languages" aria-label="Bahasa / Language"><a href="/set-language/id" lang="id"
+{' aria-current="true"' if lang == "id" else ""}>ID</a> · <a href="/set-language/en" lang="en"
+{' aria-current="true"' if lang == "en" else ""}>EN</a></nav>
+<p class="brand mb-0">LIVE ROOM · {escape(current_profile().name)}</p><h1 class="h4">{escape(t("login.title", lang))}</h1>{error}
 <form method="post" action="/login"><input type="hidden" name="next" value="{nxt}">
 <label class="form-label" for="username">{escape(t("login.username", lang))}</label>
 <input class="form-control mb-2" id="username" name="username" autocomplete="username" required autofocus>

@@ -4,6 +4,8 @@ bookmarks), read on the server whenever a page, a figure or an export is built, 
 back to the settings' defaults."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, has_request_context, redirect, request
 
 from components.i18n import normalise_language
@@ -38,7 +40,12 @@ def theme() -> str:
 
 
 def _back():
-    return redirect(request.referrer or "/")
+    """Back to the page the switch was clicked on: a page of this site only (a link from
+    elsewhere is sent to the start page, never back out)."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return redirect("/")
+    return redirect(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 @blueprint.get("/set-language/<code>")

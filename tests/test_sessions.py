@@ -103,6 +103,11 @@ def test_the_form_redirects_only_within_the_site(writable_city):
         answer = client.post("/login", data={"username": name, "password": TEST_PASSWORD, "next": target})
         assert answer.status_code == 302 and answer.headers["Location"] == expected, target
     assert "evil" not in client.get("/login?next=https://evil.example").get_data(as_text=True)
+    # the language switch on the form goes back to the form, in that language; never off the site
+    back = client.get("/set-language/en", headers={"Referer": "http://localhost/login?next=/complaints"})
+    assert back.headers["Location"] == "/login?next=/complaints"
+    assert "Sign in to Live Room" in client.get("/login").get_data(as_text=True)
+    assert client.get("/set-language/id", headers={"Referer": "https://evil.example/x"}).headers["Location"] == "/"
 
 
 def test_every_answer_carries_the_security_headers(writable_city):

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,15 @@ def test_bad_values_are_refused(monkeypatch):
     monkeypatch.setenv("LIVEROOM_LANGUAGE", "fr")
     with pytest.raises(ValidationError):
         load_settings()
+
+
+def test_the_secret_key_is_made_once_and_kept(tmp_path):
+    from settings import kept_secret_key
+
+    path = tmp_path / "instance" / "secret_key"
+    first = kept_secret_key(path)
+    assert len(first) == 64 and kept_secret_key(path) == first  # a restart keeps everyone signed in
+    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+    (tmp_path / "locked").mkdir(mode=0o500)
+    if os.geteuid() != 0:  # root may write anywhere
+        assert len(kept_secret_key(tmp_path / "locked" / "sub" / "secret_key")) == 64
