@@ -88,12 +88,16 @@ def command_line(argv: list[str] | None, *, description: str, default_url: str, 
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", help="also write the table to this file")
     args = parser.parse_args(argv)
-    table = run(args.database_url, args.repeat)
-    print(table)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            handle.write(table + "\n")
+    emit(run(args.database_url, args.repeat), args.out)
     return 0
+
+
+def emit(table: str, out: str | None) -> None:
+    """Print a benchmark's table and, with ``--out``, also write it to that file."""
+    print(table)
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(table + "\n")
 
 
 def main_for(module_doc: str, default_url: str, run: Callable[[str, int], str]) -> Callable[..., int]:

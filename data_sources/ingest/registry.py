@@ -81,14 +81,13 @@ def store_samples(conn: Connection, source: Source, raws: list, now: datetime) -
     """Store a batch of heartbeats (the generic format's fields) for this source's devices."""
     outcomes: list[Outcome] = []
     beats: list[Heartbeat] = []
-    for index, raw in enumerate(raws):
-        text = raw_text(raw)
+    for index, raw in enumerate(raws):  # the raw text is made only for a record that is refused
         if not isinstance(raw, dict):
-            outcomes.append(Outcome(index, None, "rejected", f"record {index + 1} is not an object", text))
+            outcomes.append(Outcome(index, None, "rejected", f"record {index + 1} is not an object", raw_text(raw)))
             continue
-        checked = _heartbeat(raw, now=now, raw=text, index=index, ref=None)
+        checked = _heartbeat(raw, now=now, raw="", index=index, ref=None)
         if isinstance(checked, Rejection):
-            outcomes.append(Outcome(index, checked.external_id, "rejected", checked.reason, text))
+            outcomes.append(Outcome(index, checked.external_id, "rejected", checked.reason, raw_text(raw)))
         else:
             beats.append(checked)
     devices = device_ids(conn, source.city_code, source.id, {b.external_id for b in beats})
@@ -100,10 +99,10 @@ def store_samples(conn: Connection, source: Source, raws: list, now: datetime) -
         pair = (device_id, beat.at)
         if device_id is None:
             outcomes.append(Outcome(beat.index, beat.external_id, "rejected", f"device_id: {beat.external_id!r} is not "
-                                    f"a device of source {source.key} (register it first)", beat.raw))
+                                    f"a device of source {source.key} (register it first)", raw_text(raws[beat.index])))
         elif pair in seen:
-            outcomes.append(Outcome(beat.index, beat.external_id, "duplicate",
-                                    f"a heartbeat at {iso(beat.at)} appears twice in this batch", beat.raw))
+            outcomes.append(Outcome(beat.index, beat.external_id, "duplicate", f"a heartbeat at {iso(beat.at)} "
+                                    "appears twice in this batch", raw_text(raws[beat.index])))
         elif pair in stored:
             outcomes.append(Outcome(beat.index, beat.external_id, "unchanged", "this heartbeat is stored already"))
         else:
