@@ -255,7 +255,8 @@ class ComplaintFlag(Base):
 
     __tablename__ = "complaint_flags"
     __table_args__ = (Index("ix_complaint_flags_open", "level", "cleared_at"),
-                      Index("ix_complaint_flags_level_flagged", "level", "flagged_at"))
+                      Index("ix_complaint_flags_level_flagged", "level", "flagged_at"),
+                      Index("ix_complaint_flags_complaint_level_flagged", "complaint_id", "level", "flagged_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
     level: Mapped[str] = mapped_column(String(8))  # amber | red
