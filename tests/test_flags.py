@@ -138,3 +138,26 @@ def test_incremental_refresh_gives_the_same_record_as_a_full_one(city):
         full = conn.execute(text(record)).all()
     assert incremental == full
     assert any(level == "red" and cleared is None for _, level, _, cleared in full)
+
+
+def test_refresh_of_listed_complaints_gives_the_same_record_as_a_full_one(city):
+    """An ingest batch's refresh (``complaint_ids``, the new ones also in ``created_ids``) raises
+    and clears exactly what a full refresh would, finding the flags by complaint."""
+    record = ("SELECT complaint_id, level, flagged_at, cleared_at FROM complaint_flags "
+              "ORDER BY complaint_id, level, flagged_at")
+    with city.begin() as conn:
+        refresh_flags(conn, "36.71", FIXED_NOW)
+        red = conn.execute(select(Complaint.id).where(red_condition(FIXED_NOW)).order_by(Complaint.id)).scalars().all()
+        answered, new = red[:5], red[5:10]  # new: as if this batch had just created them, so without flags
+        conn.execute(update(Complaint).where(Complaint.id.in_(answered))
+                     .values(first_response_at=FIXED_NOW, status="responded", updated_at=FIXED_NOW))
+        conn.execute(ComplaintFlag.__table__.delete().where(ComplaintFlag.complaint_id.in_(new)))
+        counts = refresh_flags(conn, "36.71", FIXED_NOW, complaint_ids=answered + new, created_ids=new)
+        assert counts["cleared_red"] == len(answered) and counts["raised_red"] == len(new)
+        listed = conn.execute(text(record)).all()
+        assert refresh_flags(conn, "36.71", FIXED_NOW, complaint_ids=answered + new) == {
+            "raised_red": 0, "cleared_red": 0, "raised_amber": 0, "cleared_amber": 0}
+        conn.execute(text("DELETE FROM complaint_flags"))
+        refresh_flags(conn, "36.71", FIXED_NOW)
+        full = conn.execute(text(record)).all()
+    assert listed == full

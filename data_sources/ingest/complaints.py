@@ -132,11 +132,11 @@ def store_complaints(conn: Connection, profile: CityProfile, source: Source, raw
         else:
             outcomes.append(Outcome(index, record.external_id, "unchanged",
                                     f"not newer than the stored version (updated_at {stored['updated_at'].isoformat()})"))
-    touched = _insert(conn, source.id, new_rows)
+    created = _insert(conn, source.id, new_rows)
     outcomes += [Outcome(index, external_id, "created") for index, external_id in new_raws]
-    touched += [_apply_update(conn, *change) for change in changes]
+    touched = created + [_apply_update(conn, *change) for change in changes]
     if touched:
-        refresh_flags(conn, source.city_code, now, complaint_ids=touched)
+        refresh_flags(conn, source.city_code, now, complaint_ids=touched, created_ids=created)
     return in_order(outcomes)
 
 

@@ -16,6 +16,7 @@ flag record cannot disagree.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -127,7 +128,7 @@ def _flag_sql(level: Level, now: datetime):
 
 
 def refresh_flags(conn: Connection, city_code: str, now: datetime, since: datetime | None = None,
-                  complaint_ids: list[int] | None = None) -> dict[str, int]:
+                  complaint_ids: list[int] | None = None, created_ids: Collection[int] = ()) -> dict[str, int]:
     """Raise missing flags and clear finished ones for one city, as of ``now``.
 
     Idempotent: a flag is keyed by (complaint, level, flagged_at), and flagged_at is the
@@ -136,11 +137,13 @@ def refresh_flags(conn: Connection, city_code: str, now: datetime, since: dateti
     it), only complaints that changed since then or whose amber threshold or deadline fell
     in [since, now] are examined, which keeps a live tick cheap on a city with a million
     complaints; the bounds are inclusive, so a threshold exactly at ``since`` is not missed.
-    With ``complaint_ids``, only those complaints are examined."""
+    With ``complaint_ids``, only those complaints are examined, and their flags are found by
+    complaint id; those also in ``created_ids`` (made in this transaction, so without flags
+    yet) skip the "raised already?" check and the clearing."""
+    if complaint_ids is not None:
+        return _refresh_listed(conn, city_code, now, complaint_ids, set(created_ids))
     scope = Complaint.city_code == city_code
-    if complaint_ids is not None:  # just these complaints (an ingest batch that created or changed them)
-        scope = and_(scope, Complaint.id.in_(complaint_ids))
-    elif since is not None:
+    if since is not None:
         due, amber = Complaint.response_due_at, Complaint.response_amber_at
         changed = select(Complaint.id).where(scope, Complaint.updated_at >= since)  # ix_complaints_city_updated
         crossed = select(Complaint.id).where(scope, _OPEN, or_(and_(due >= since, due <= now),  # the open index
@@ -148,25 +151,67 @@ def refresh_flags(conn: Connection, city_code: str, now: datetime, since: dateti
         scope = Complaint.id.in_(union(changed, crossed))
     counts = {}
     for level in ("red", "amber"):
-        start, began, cleared = _flag_sql(level, now)
+        counts[f"raised_{level}"] = _raise(conn, level, now, scope, check_raised=True)
+        mine = and_(Complaint.id == ComplaintFlag.complaint_id, scope)  # a flag ends by a change or a deadline
+        counts[f"cleared_{level}"] = _clear(conn, level, now, mine, ComplaintFlag.level == level)
+    return counts
+
+
+def _refresh_listed(conn: Connection, city_code: str, now: datetime, complaint_ids: list[int],
+                    created: set[int]) -> dict[str, int]:
+    """``refresh_flags`` for listed complaints (an ingest batch that created or changed them).
+
+    A new complaint has no flag yet, and the flags raised for it below already carry their
+    clearing time, so only the changed complaints need the look-up and the clearing; both go
+    by complaint id (ix_complaint_flags_complaint_level_flagged), not by level and deadline,
+    which would read every flag sharing a working-hours deadline or every open flag of a level."""
+    new = sorted({i for i in complaint_ids if i in created})
+    changed = sorted({i for i in complaint_ids if i not in created})
+    city = Complaint.city_code == city_code
+    counts = {}
+    for level in ("red", "amber"):
+        raised = 0
+        if new:
+            raised += _raise(conn, level, now, and_(city, Complaint.id.in_(new)), check_raised=False)
+        if changed:
+            raised += _raise(conn, level, now, and_(city, Complaint.id.in_(changed)), check_raised=True)
+        counts[f"raised_{level}"] = raised
+        cleared = 0
+        if changed:
+            mine = and_(Complaint.id == ComplaintFlag.complaint_id, city)
+            cleared = _clear(conn, level, now, mine, ComplaintFlag.complaint_id.in_(changed),
+                             ComplaintFlag.level == level)
+        counts[f"cleared_{level}"] = cleared
+    return counts
+
+
+def _raise(conn: Connection, level: Level, now: datetime, scope, check_raised: bool) -> int:
+    """Insert the ``level`` flags that began for the complaints in ``scope``; returns how many.
+    ``check_raised=False`` is for complaints known to have no flag yet."""
+    start, began, cleared = _flag_sql(level, now)
+    condition = and_(scope, began)
+    if check_raised:
         already = exists().where(ComplaintFlag.complaint_id == Complaint.id, ComplaintFlag.level == level,
                                  ComplaintFlag.flagged_at == start)
-        raised = conn.execute(insert(ComplaintFlag).from_select(
-            ["complaint_id", "level", "flagged_at", "cleared_at"],
-            select(Complaint.id, literal(level), start, cleared)
-            .where(scope, began, not_(already)),
-        ).returning(ComplaintFlag.id))
-        counts[f"raised_{level}"] = len(raised.all())  # rowcount of INSERT..SELECT is -1 on some drivers
-        mine = and_(Complaint.id == ComplaintFlag.complaint_id, scope)  # a flag ends by a change or a deadline
-        cleared_value = select(cleared).where(mine).scalar_subquery()
-        closed = conn.execute(
-            update(ComplaintFlag)
-            .where(ComplaintFlag.level == level, ComplaintFlag.cleared_at.is_(None),
-                   exists().where(mine, cleared.is_not(None)))
-            .values(cleared_at=cleared_value)
-        )
-        counts[f"cleared_{level}"] = closed.rowcount or 0
-    return counts
+        condition = and_(condition, not_(already))
+    raised = conn.execute(insert(ComplaintFlag).from_select(
+        ["complaint_id", "level", "flagged_at", "cleared_at"],
+        select(Complaint.id, literal(level), start, cleared).where(condition),
+    ).returning(ComplaintFlag.id))
+    return len(raised.all())  # rowcount of INSERT..SELECT is -1 on some drivers
+
+
+def _clear(conn: Connection, level: Level, now: datetime, mine, *flags) -> int:
+    """Set ``cleared_at`` on the open flags matching ``flags`` whose complaint (``mine``: the
+    flag's complaint, in scope) says the flag has ended; returns how many."""
+    _, _, cleared = _flag_sql(level, now)
+    cleared_value = select(cleared).where(mine).scalar_subquery()
+    closed = conn.execute(
+        update(ComplaintFlag)
+        .where(*flags, ComplaintFlag.cleared_at.is_(None), exists().where(mine, cleared.is_not(None)))
+        .values(cleared_at=cleared_value)
+    )
+    return closed.rowcount or 0
 
 
 def reopen(conn: Connection, profile: CityProfile, complaint_id: int, at: datetime, note: str | None = None) -> ResponseClock:
