@@ -37,6 +37,7 @@ class Kecamatan(BaseModel):
 class Agency(BaseModel):
     code: str
     name: str
+    name_en: str
 
 
 class ComplaintCategory(BaseModel):
@@ -97,6 +98,7 @@ class Open311PullSpec(BaseModel):
 class SourceSpec(BaseModel):
     key: str
     name: str
+    name_en: str
     kind: str  # how it arrives: open311, nvr_json, probe, spreadsheet, api, ...
     feed: Literal[FEEDS]  # type: ignore[valid-type]  # what it carries: which ingest endpoints its keys may use
     freshness_budget_seconds: int = Field(gt=0)
@@ -109,26 +111,71 @@ class SourceSpec(BaseModel):
         return self
 
 
+STAGES = ("baseline", "output", "outcome", "impact", "quick_win")  # a KPI's place in the programme's logic
+
+
+class Thresholds(BaseModel):
+    """Where a KPI's value turns from amber to red (green from the target on). For a KPI where
+    higher is better, ``amber`` is below the target; where lower is better, above it."""
+
+    amber: float
+
+
 class KpiSpec(BaseModel):
     code: str
     name_id: str
     name_en: str
     unit: str
+    unit_en: str
     target: float
     direction: Literal["higher", "lower"]
     period: Literal["monthly", "quarterly", "yearly"] = "monthly"
     agency: str
+    dimension: Literal[DIMENSIONS]  # type: ignore[valid-type]
+    sub_dimension: str
+    stage: Literal[STAGES]  # type: ignore[valid-type]
+    thresholds: Thresholds | None = None
+
+    @model_validator(mode="after")
+    def _amber_beyond_target(self) -> "KpiSpec":
+        amber = self.thresholds.amber if self.thresholds else None
+        if amber is not None and (amber > self.target if self.direction == "higher" else amber < self.target):
+            raise ValueError(f"{self.code}: the amber threshold must lie on the far side of the target")
+        return self
 
 
 class IndicatorSpec(BaseModel):
     code: str
     dimension: Literal[DIMENSIONS]  # type: ignore[valid-type]
-    sub_dimension: str
+    sub_dimension: str  # a code of one of the dimension's sub-dimensions
     name_id: str
     name_en: str
     unit: str
-    target: float
+    unit_en: str
+    target: float = Field(gt=0)
     direction: Literal["higher", "lower"]
+    weight: float = Field(1.0, gt=0)
+
+
+class SubDimensionSpec(BaseModel):
+    code: str
+    name_id: str
+    name_en: str
+    weight: float = Field(1.0, gt=0)
+
+
+class DimensionSpec(BaseModel):
+    """A smart-city dimension with its official sub-dimensions and their weights in the score."""
+
+    code: Literal[DIMENSIONS]  # type: ignore[valid-type]
+    weight: float = Field(1.0, gt=0)
+    sub_dimensions: list[SubDimensionSpec] = Field(min_length=1)
+
+
+class Scoring(BaseModel):
+    """How indicators are judged: met at or beyond the target, close from ``close_share`` of it."""
+
+    close_share: float = Field(0.9, gt=0, lt=1)
 
 
 class MapView(BaseModel):
@@ -161,6 +208,8 @@ class CityProfile(BaseModel):
     devices: dict[str, DeviceRules]
     sources: list[SourceSpec]
     kpis: list[KpiSpec]
+    dimensions: list[DimensionSpec]
+    scoring: Scoring = Scoring()
     indicators: list[IndicatorSpec]
     kecamatan: list[Kecamatan]
 
@@ -170,6 +219,12 @@ class CityProfile(BaseModel):
         for item in [*self.complaint_categories, *self.kpis]:
             if item.agency not in agencies:
                 raise ValueError(f"{item.code}: unknown agency {item.agency!r}")
+        if [d.code for d in self.dimensions] != list(DIMENSIONS):
+            raise ValueError(f"dimensions must be the six, in order: {', '.join(DIMENSIONS)}")
+        subs = {d.code: {s.code for s in d.sub_dimensions} for d in self.dimensions}
+        for item in [*self.kpis, *self.indicators]:
+            if item.sub_dimension not in subs[item.dimension]:
+                raise ValueError(f"{item.code}: {item.sub_dimension!r} is not a sub-dimension of {item.dimension}")
         for kec in self.kecamatan:
             if not kec.code.startswith(self.code + "."):
                 raise ValueError(f"kecamatan {kec.code} is not in city {self.code}")
@@ -177,6 +232,11 @@ class CityProfile(BaseModel):
                 if not kel.code.startswith(kec.code + "."):
                     raise ValueError(f"kelurahan {kel.code} is not in kecamatan {kec.code}")
         return self
+
+    @cached_property
+    def sub_dimensions(self) -> dict[str, SubDimensionSpec]:
+        """Sub-dimension code -> its spec (codes are unique across the dimensions)."""
+        return {s.code: s for d in self.dimensions for s in d.sub_dimensions}
 
     @cached_property
     def kelurahan(self) -> list[tuple[Kecamatan, Kelurahan]]:

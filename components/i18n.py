@@ -5,6 +5,10 @@ tests rather than showing a raw key on a wall screen.
 """
 from __future__ import annotations
 
+from components.texts import evaluation as texts_evaluation
+from components.texts import evidence as texts_evidence
+from components.texts import services as texts_services
+
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
@@ -696,6 +700,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "upload.field.period_start": {"id": "Periode", "en": "Period"},
     "upload.field.value": {"id": "Nilai", "en": "Value"},
 }
+
+
+def _merge(*parts: dict[str, dict[str, str]]) -> None:
+    """Add the areas' texts (``components/texts``) to the catalogue; a key may be defined once."""
+    for part in parts:
+        twice = set(part) & set(CATALOGUE)
+        if twice:
+            raise KeyError(f"text keys defined twice: {sorted(twice)}")
+        CATALOGUE.update(part)
+
+
+_merge(texts_services.TEXTS, texts_evaluation.TEXTS, texts_evidence.TEXTS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:

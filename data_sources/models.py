@@ -105,6 +105,7 @@ class Agency(CityOwned, Base):
     __tablename__ = "agencies"
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
 
 
 class ComplaintCategory(CityOwned, Base):
@@ -129,6 +130,7 @@ class Source(CityOwned, Base):
     city_key = "key"
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     feed: Mapped[str] = mapped_column(String(16), server_default="complaints")  # complaints | devices | kpis | indicators
     freshness_budget_seconds: Mapped[int] = mapped_column(Integer)
@@ -415,17 +417,44 @@ class DeviceUptimeGroupDaily(UptimeGroupTotals, Base):
 
 
 class KpiDefinition(CityOwned, Measure, Base):
+    """A service KPI of the catalogue: its owner agency, period, target and amber threshold, and
+    where it sits in the smart-city programme (dimension, sub-dimension, stage)."""
+
     __tablename__ = "kpi_definitions"
     code: Mapped[str] = mapped_column(String(64))
     period: Mapped[str] = mapped_column(String(12))  # monthly | quarterly | yearly
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    unit_en: Mapped[str | None] = mapped_column(String(32))
+    amber: Mapped[float | None] = mapped_column(Float)  # amber up to here, red beyond (None: no amber band)
+    dimension: Mapped[str | None] = mapped_column(String(16))
+    sub_dimension: Mapped[str | None] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(12))  # baseline | output | outcome | impact | quick_win
 
 
 class KpiValue(ReportedValue, Base):
+    """A KPI's value for one period; ``updated_at`` is when it was reported, ``reported_by`` who
+    (a person's name, or the source's key). A correction replaces it and keeps the old one in
+    ``kpi_value_revisions``."""
+
     __tablename__ = "kpi_values"
     __table_args__ = (UniqueConstraint("kpi_id", "period_start"),)
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi_definitions.id", ondelete="CASCADE"))
     period_start: Mapped[date] = mapped_column(Date)
+    reported_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class KpiValueRevision(Base):
+    """A KPI value as it was before a correction replaced it."""
+
+    __tablename__ = "kpi_value_revisions"
+    __table_args__ = (Index("ix_kpi_value_revisions_kpi_period", "kpi_id", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi_definitions.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reported_by: Mapped[str | None] = mapped_column(String(120))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Indicator(CityOwned, Measure, Base):
@@ -434,7 +463,9 @@ class Indicator(CityOwned, Measure, Base):
     __tablename__ = "indicators"
     code: Mapped[str] = mapped_column(String(64))
     dimension: Mapped[str] = mapped_column(String(16))
-    sub_dimension: Mapped[str] = mapped_column(String(120))
+    sub_dimension: Mapped[str] = mapped_column(String(120))  # the code of one of the dimension's sub-dimensions
+    unit_en: Mapped[str | None] = mapped_column(String(32))
+    weight: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
 
 
 class IndicatorValue(ReportedValue, Base):
@@ -443,6 +474,58 @@ class IndicatorValue(ReportedValue, Base):
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     evidence: Mapped[str | None] = mapped_column(Text)  # link or document reference
+
+
+# --- the evaluation: evidence and the application portfolio ------------------------------------
+
+
+class EvidenceItem(Base):
+    """A document or link that backs the evaluation: per section of the evaluators' outline
+    (policy, technology, governance, services, budget, awards, security) and, optionally, per
+    indicator. ``kind`` says what it is (regulation, plan, report, budget, award, assessment,
+    link); ``details`` holds what that kind adds, as JSON (a budget line's amount, an award's
+    giver, an information-security assessment's scores per area and its maturity level). A file
+    is stored by the app under ``stored_name``; ``demo`` marks the demo city's entries."""
+
+    __tablename__ = "evidence_items"
+    __table_args__ = (Index("ix_evidence_items_city_section", "city_code", "section"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    section: Mapped[str] = mapped_column(String(16))
+    indicator_code: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    title_id: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int | None] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(String(500))
+    file_name: Mapped[str | None] = mapped_column(String(200))  # as uploaded
+    stored_name: Mapped[str | None] = mapped_column(String(80))  # under the evidence directory
+    mime_type: Mapped[str | None] = mapped_column(String(80))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[str | None] = mapped_column(Text)  # JSON
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str | None] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Application(Base):
+    """One of the city's applications (the technology-support portfolio): its group, owner
+    agency, address, whether it is on the city's single sign-on and how many used it last month.
+    Its availability is watched as a device of kind ``app`` (``device_id``), probed over HTTP."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("city_code", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    app_group: Mapped[str] = mapped_column(String(16))  # e_government | e_health | e_education | e_logistics | e_procurement
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    url: Mapped[str | None] = mapped_column(String(500))
+    sso_ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    users_last_month: Mapped[int | None] = mapped_column(Integer)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 # --- people and their access ---------------------------------------------------------------------

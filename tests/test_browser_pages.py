@@ -46,11 +46,11 @@ def test_evaluation_page_scores_the_six_dimensions(app_duo, city_db):
     assert dash_duo.find_element('[data-kpi="dimension_economy"]').text == f"{round(expected * 100)}%"
     for dimension in ("governance", "branding", "economy", "living", "society", "environment"):
         assert dash_duo.find_element(f'[data-kpi="dimension_{dimension}"]').text.endswith("%")
-    assert len(dash_duo.find_elements("#evaluation-indicator-table tbody tr")) == 17
+    assert len(dash_duo.find_elements("#evaluation-indicator-table tbody tr")) == 45
     save_screenshot(dash_duo.driver, "evaluation-light-1920x1080")
     # another year: the table follows
     dash_duo.select_dcc_dropdown("#evaluation-year", value="2018")
-    dash_duo.wait_for_contains_text("#evaluation-indicator-table", "Laporan kinerja 2018", timeout=10)
+    dash_duo.wait_for_contains_text("#evaluation-radar", "2017", timeout=10)  # 2018 against the year before
     assert dash_duo.get_logs() == []
 
 

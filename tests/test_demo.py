@@ -39,7 +39,8 @@ def test_counts_follow_the_size(city_db):
         (SELECT count(*) FROM devices WHERE kind='wifi') AS aps,
         (SELECT count(*) FROM regions WHERE level='kecamatan') AS kec,
         (SELECT count(*) FROM regions WHERE level='kelurahan') AS kel,
-        (SELECT count(DISTINCT period_start) FROM kpi_values) AS months,
+        (SELECT count(DISTINCT period_start) FROM kpi_values v JOIN kpi_definitions d ON d.id = v.kpi_id
+             WHERE d.period = 'monthly') AS months,
         (SELECT min(year) FROM indicator_values) AS first_year,
         (SELECT count(DISTINCT device_id) FROM device_uptime_hourly) AS devices_with_history""").iloc[0]
     assert counts["complaints"] == SIZE.complaints

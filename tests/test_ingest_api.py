@@ -280,7 +280,7 @@ def test_devices_register_report_and_the_file_importers_see_them(api):
 def test_kpi_values_are_stored_once_and_corrected_by_a_newer_report(api):
     client, url, keys, _ = api
     code = rows(url, "SELECT code FROM kpi_definitions ORDER BY code LIMIT 1")[0][0]
-    values = [{"kpi": code, "period": "2026-10", "value": 91.5, "updated_at": "2026-11-05T09:00:00+07:00"},
+    values = [{"kpi": code, "period": "2026-10", "value": 91.5, "updated_at": "2026-11-20T09:00:00+07:00"},
               {"kpi": "nope", "period": "2026-10", "value": 1},
               {"kpi": code, "period": "2026-10-01", "value": "lots"},
               {"kpi": code, "period": "1990-01", "value": 1}]
@@ -290,9 +290,15 @@ def test_kpi_values_are_stored_once_and_corrected_by_a_newer_report(api):
     stored = "SELECT value FROM kpi_values v JOIN kpi_definitions d ON d.id = v.kpi_id WHERE d.code = :c AND v.period_start = :p"
     assert rows(url, stored, c=code, p="2026-10-01")[0][0] == 91.5
     assert post(client, keys["kpi_sheet"], "kpi_sheet", "kpi-values", values[:1]).json["unchanged"] == 1
-    corrected = values[0] | {"value": 92.0, "updated_at": "2026-11-06T09:00:00+07:00"}
+    corrected = values[0] | {"value": 92.0, "updated_at": "2026-11-21T09:00:00+07:00"}
     assert post(client, keys["kpi_sheet"], "kpi_sheet", "kpi-values", [corrected]).json["updated"] == 1
     assert rows(url, stored, c=code, p="2026-10-01")[0][0] == 92.0
+    # the replaced value stays in the history, with who reported it and when
+    history = rows(url, """SELECT r.value, r.reported_by FROM kpi_value_revisions r JOIN kpi_definitions d
+                           ON d.id = r.kpi_id WHERE d.code = :c AND r.period_start = :p""", c=code, p="2026-10-01")
+    assert [tuple(h) for h in history if h[0] == 91.5] == [(91.5, "kpi_sheet")]
+    assert rows(url, "SELECT reported_by FROM kpi_values v JOIN kpi_definitions d ON d.id = v.kpi_id "
+                     "WHERE d.code = :c AND v.period_start = :p", c=code, p="2026-10-01")[0][0] == "kpi_sheet"
 
 
 def test_the_openapi_document_describes_every_kind_from_the_models(api):

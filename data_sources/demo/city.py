@@ -59,8 +59,9 @@ def clear_city(engine: Engine, city_code: str) -> None:
         for model in (m.ComplaintEvent, m.ComplaintFlag):
             s.execute(delete(model).where(model.complaint_id.in_(complaint_ids)))
         s.execute(delete(m.Complaint).where(m.Complaint.city_code == city_code))
-        s.execute(delete(m.KpiValue).where(m.KpiValue.kpi_id.in_(
-            select(m.KpiDefinition.id).where(m.KpiDefinition.city_code == city_code))))
+        for model in (m.KpiValue, m.KpiValueRevision):
+            s.execute(delete(model).where(model.kpi_id.in_(
+                select(m.KpiDefinition.id).where(m.KpiDefinition.city_code == city_code))))
         s.execute(delete(m.IndicatorValue).where(m.IndicatorValue.indicator_id.in_(
             select(m.Indicator.id).where(m.Indicator.city_code == city_code))))
         s.execute(delete(m.RejectedRecord).where(m.RejectedRecord.source_id.in_(source_ids)))

@@ -50,7 +50,7 @@ def sync_profile(engine: Engine, profile: CityProfile, boundaries_dir: Path | No
                     area_km2=None, centroid_lat=kel.centroid[0], centroid_lon=kel.centroid[1],
                     geometry=_geojson(kel_geom[kel.code]), geometry_approximate=shapes.approximate))
         agencies = {
-            a.code: _upsert(session, Agency, {"city_code": city, "code": a.code}, {"name": a.name})
+            a.code: _upsert(session, Agency, {"city_code": city, "code": a.code}, {"name": a.name, "name_en": a.name_en})
             for a in profile.agencies
         }
         session.flush()
@@ -61,15 +61,18 @@ def sync_profile(engine: Engine, profile: CityProfile, boundaries_dir: Path | No
                 working_hours_only=c.working_hours_only, open311_service_code=c.code))
         for s in profile.sources:
             _upsert(session, Source, {"city_code": city, "key": s.key}, dict(
-                name=s.name, kind=s.kind, feed=s.feed, freshness_budget_seconds=s.freshness_budget_seconds))
+                name=s.name, name_en=s.name_en, kind=s.kind, feed=s.feed,
+                freshness_budget_seconds=s.freshness_budget_seconds))
         for k in profile.kpis:
             _upsert(session, KpiDefinition, {"city_code": city, "code": k.code}, dict(
-                name_id=k.name_id, name_en=k.name_en, unit=k.unit, target=k.target, direction=k.direction,
-                period=k.period, agency_id=agencies[k.agency].id))
+                name_id=k.name_id, name_en=k.name_en, unit=k.unit, unit_en=k.unit_en, target=k.target,
+                direction=k.direction, period=k.period, agency_id=agencies[k.agency].id,
+                amber=k.thresholds.amber if k.thresholds else None, dimension=k.dimension,
+                sub_dimension=k.sub_dimension, stage=k.stage))
         for i in profile.indicators:
             _upsert(session, Indicator, {"city_code": city, "code": i.code}, dict(
                 dimension=i.dimension, sub_dimension=i.sub_dimension, name_id=i.name_id, name_en=i.name_en,
-                unit=i.unit, target=i.target, direction=i.direction))
+                unit=i.unit, unit_en=i.unit_en, target=i.target, direction=i.direction, weight=i.weight))
     return shapes
 
 

@@ -1,0 +1,5 @@
+"""Texts of the evaluation area (see components/texts/__init__.py)."""
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+}
