@@ -39,7 +39,8 @@ OPEN_PATHS = ("/api/health", "/login", "/logout", "/assets/", "/_dash-component-
               "/favicon.ico", "/set-language/", "/set-theme/",
               "/api/v1/")  # the ingest API checks its own source keys
 SHELL_PREFIXES = ("header-", "app-", "freshness-", "kiosk-", "_pages_")
-ENDPOINT_PERMISSIONS = (("/api/", "read_api"), ("/briefing/", "briefing_export"))
+ENDPOINT_PERMISSIONS = (("/api/", "read_api"), ("/briefing/", "briefing_export"), ("/evaluation/", "briefing_export"),
+                        ("/evidence/", "evidence"), ("/services/template", "kpi_template"))
 
 
 @dataclass

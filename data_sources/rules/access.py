@@ -27,6 +27,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "briefing": _STAFF | {"evaluator", "wall"},
     "sources": frozenset({"admin", "operator", "leadership"}),
     "upload": frozenset({"admin", "operator"}),
+    "evidence": frozenset({"admin", "operator"}),  # adding the evaluation's documents and links
     "admin": frozenset({"admin"}),
     "not_found_404": _EVERYONE,
 }
@@ -39,6 +40,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export": frozenset({"admin", "operator", "leadership"}),  # CSV and Excel of the complaint tables
     "briefing_export": frozenset({"admin", "operator", "leadership", "evaluator"}),  # the PDF and PNGs
     "read_api": frozenset({"admin", "operator", "leadership", "evaluator"}),  # the JSON endpoints
+    "evidence": frozenset({"admin", "operator", "leadership", "evaluator"}),  # opening the evaluation's documents
+    "kpi_template": frozenset({"admin", "operator"}),  # the agencies' KPI spreadsheet templates
     "admin": frozenset({"admin"}),
 }
 
