@@ -50,7 +50,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         return shell(profile.name, pages, lang=ctx.language(), theme=ctx.theme(), tz=profile.timezone,
                      tz_label=profile.timezone_label, demo=settings.demo,
                      freshness_ms=settings.freshness_check_seconds * 1000,
-                     kiosk_watch_ms=settings.kiosk_watch_seconds * 1000, who=who)
+                     kiosk_watch_ms=settings.kiosk_watch_seconds * 1000, who=who,
+                     basemap_check=settings.map_style == "auto")
 
     app.layout = serve_layout
     _shell.register(app)

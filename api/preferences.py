@@ -14,6 +14,7 @@ from data_sources.runtime import current_settings
 
 LANGUAGE_COOKIE = "liveroom_lang"
 THEME_COOKIE = "liveroom_theme"
+BASEMAP_COOKIE = "liveroom_basemap"  # "ok" or "none": whether this browser could fetch the tile style (assets/basemap.js)
 COOKIE_MAX_AGE = 365 * 86400
 
 blueprint = Blueprint("preferences", __name__)
@@ -30,6 +31,13 @@ def language() -> str:
 def request_language() -> str:
     """``?lang=`` on this request (an export link), else ``language()``."""
     return normalise_language(request.args.get("lang"), language())
+
+
+def basemap_reachable() -> bool:
+    """Whether this browser last managed to fetch the base map's style (checked by
+    assets/basemap.js on every page load). Unknown counts as no: a map without tiles still
+    draws its data, a map whose tiles cannot load draws nothing."""
+    return has_request_context() and request.cookies.get(BASEMAP_COOKIE) == "ok"
 
 
 def theme() -> str:

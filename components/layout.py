@@ -98,9 +98,10 @@ def kiosk_parts(watch_ms: int) -> list:
 
 
 def shell(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, tz_label: str, demo: bool,
-          freshness_ms: int = 30_000, kiosk_watch_ms: int = 10_000, who=None) -> html.Div:
+          freshness_ms: int = 30_000, kiosk_watch_ms: int = 10_000, who=None, basemap_check: bool = False) -> html.Div:
     """The whole page: header, the freshness strip, the current page, footer. ``data-bs-theme``
-    switches Bootstrap's colours."""
+    switches Bootstrap's colours; ``basemap_check``: the browser checks whether it can reach the
+    base map's tiles (``assets/basemap.js``), as the map style setting ``auto`` wants."""
     return html.Div(
         [
             dcc.Store(id=IDS["theme_store"], data=theme),
@@ -115,7 +116,7 @@ def shell(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str, 
         id=IDS["root"],
         className=f"app theme-{theme}",
         lang=lang,
-        **{"data-bs-theme": theme},
+        **{"data-bs-theme": theme, "data-basemap": "auto" if basemap_check else "fixed"},
     )
 
 

@@ -9,9 +9,11 @@ from components.theme import SEQUENTIAL, figure_template
 
 
 def region_choropleth(frame: pd.DataFrame, geojson: dict, value_column: str, *, value_label: str, theme: str,
-                      style, center: tuple[float, float], zoom: float, note: str | None = None) -> go.Figure:
+                      style, center: tuple[float, float], zoom: float, note: str | None = None,
+                      labels: list[tuple[float, float, str]] | None = None) -> go.Figure:
     """Regions coloured by ``value_column``. ``frame`` has columns code, name and the value;
-    ``geojson`` features carry ``properties.code`` (WGS 84). ``center`` is (lat, lon)."""
+    ``geojson`` features carry ``properties.code`` (WGS 84). ``center`` is (lat, lon);
+    ``labels`` (lat, lon, name) are drawn over the map by assets/basemap.js."""
     figure = go.Figure(
         go.Choroplethmap(
             geojson=geojson,
@@ -31,6 +33,7 @@ def region_choropleth(frame: pd.DataFrame, geojson: dict, value_column: str, *, 
         map={"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         uirevision="keep-view",
+        meta={"labels": [list(label) for label in labels or []]},
     )
     if note:
         figure.add_annotation(text=note, x=0.01, y=0.01, xref="paper", yref="paper", xanchor="left", yanchor="bottom",

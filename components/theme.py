@@ -51,10 +51,11 @@ def figure_template(theme: str) -> go.layout.Template:
     return go.layout.Template(layout=_template_layout(theme))
 
 
-def map_style(setting: str, theme: str):
+def map_style(setting: str, theme: str, basemap_reachable: bool = True):
     """The plotly ``map.style`` for a settings value: 'offline' draws no tiles (no network),
-    'auto' uses carto tiles matching the theme, anything else is passed through."""
-    if setting == "offline":
+    'auto' uses carto tiles matching the theme when the browser can reach them (else the offline
+    style, so the map still draws its data), anything else is passed through."""
+    if setting == "offline" or (setting == "auto" and not basemap_reachable):
         # an empty "sources" object is dropped on the way to the browser, and MapLibre then
         # refuses the style when a figure update diffs it; one empty source keeps it valid
         return {

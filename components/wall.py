@@ -52,11 +52,13 @@ def _trace(layer: dict, visible: bool, marker_scale: float) -> dict:
 
 
 def layered_map(layers: dict[str, dict], visible: list[str], *, theme: str, style, center: tuple[float, float],
-                zoom: float, boundaries: dict | None = None, note: str | None = None, marker_scale: float = 1.0) -> dict:
+                zoom: float, boundaries: dict | None = None, note: str | None = None, marker_scale: float = 1.0,
+                labels: list[tuple[float, float, str]] | None = None) -> dict:
     """The wall map as a plain figure dict: one trace per entry of ``layers`` (key -> layer, in
     order), shown when its key is in ``visible``, over the kecamatan ``boundaries`` (GeoJSON,
     WGS 84) drawn as lines. ``center`` is (lat, lon); ``marker_scale`` enlarges the points on
-    screens whose type is scaled up (a 4K wall)."""
+    screens whose type is scaled up (a 4K wall); ``labels`` (lat, lon, name) are drawn over the
+    map by assets/basemap.js."""
     outline = [{"sourcetype": "geojson", "source": boundaries, "type": "line", "below": "traces",
                 "color": "#adb5bd" if theme == "dark" else "#495057", "line": {"width": 1.2}, "opacity": 0.7}]
     layout = {
@@ -64,6 +66,7 @@ def layered_map(layers: dict[str, dict], visible: list[str], *, theme: str, styl
         "map": {"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom,
                 "layers": outline if boundaries else []},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": "keep-view", "showlegend": False,
+        "meta": {"labels": [list(label) for label in labels or []]},
     }
     if note:
         layout["annotations"] = [{"text": note, "x": 0.01, "y": 0.01, "xref": "paper", "yref": "paper",

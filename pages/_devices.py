@@ -23,7 +23,6 @@ from components.grids import grid
 from components.i18n import t
 from components.maps import data_patch
 from components.status import uptime_level
-from components.theme import map_style
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries import devices, sources
 from pages import _shared as ctx
@@ -115,12 +114,12 @@ def update_tiles(kind: str, _n):
 
 
 def update_map(kind: str, _n, built: Flag):
-    lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
+    lang, theme, profile = ctx.language(), ctx.theme(), ctx.current_profile()
     try:
         points = devices.map_points(profile.code, kind)
     except SQLAlchemyError as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
-    figure = device_map(points, lang=lang, theme=theme, style=map_style(settings.map_style, theme),
+    figure = device_map(points, lang=lang, theme=theme, style=ctx.map_style(),
                         center=profile.map.center, zoom=profile.map.zoom)
     return (data_patch(figure), None, dash.no_update) if built else (figure, None, True)
 

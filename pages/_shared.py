@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from api.auth import identity, note, role
-from api.preferences import language, theme
+from api.preferences import basemap_reachable, language, theme
 from data_sources import clock
 from data_sources.rules import access
 from data_sources.runtime import current_now as now
@@ -17,6 +17,19 @@ from data_sources.runtime import current_profile, current_settings
 def may(permission: str) -> bool:
     """Whether the signed-in person (or screen) may do ``permission`` (``rules.access.PERMISSIONS``)."""
     return access.may(role(), permission)
+
+
+def map_style():
+    """The plotly map style for this request: the settings' choice, in this theme, falling back to
+    no tiles when this browser cannot reach the tile host (``components.theme.map_style``)."""
+    from components.theme import map_style as style_for
+
+    return style_for(current_settings().map_style, theme(), basemap_reachable())
+
+
+def region_labels() -> list[tuple[float, float, str]]:
+    """(lat, lon, name) of the city's kecamatan, written over its maps."""
+    return [(k.centroid[0], k.centroid[1], k.name) for k in current_profile().kecamatan]
 
 
 def device_kinds() -> tuple[str, ...]:
@@ -53,5 +66,5 @@ def freshness(status, key: str | None) -> dict:
                 tz_label=profile.timezone_label)
 
 
-__all__ = ["identity", "may", "note", "role", "device_kinds", "source_age", "stalest_source", "freshness", "language", "theme", "now", "now_bucket",
+__all__ = ["identity", "map_style", "may", "region_labels", "note", "role", "device_kinds", "source_age", "stalest_source", "freshness", "language", "theme", "now", "now_bucket",
            "current_profile", "current_settings"]

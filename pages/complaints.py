@@ -25,7 +25,6 @@ from components.grids import agency_columns, grid, red_flag_columns, red_flag_ro
 from components.i18n import t
 from components.maps import choropleth_patch, complaint_locations, data_patch, region_choropleth
 from components.status import on_time_level
-from components.theme import map_style
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries import complaints, regions, sources
 from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
@@ -205,7 +204,7 @@ def _patching(built) -> bool:
           Output(IDS["choropleth_built"], "data"), Input(IDS["filter"], "data"), Input(IDS["metric"], "value"),
           Input(IDS["refresh"], "n_intervals"), State(IDS["choropleth_built"], "data"))
 def update_choropleth(params: Data, metric: Text, _n, built: Flag):
-    lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
+    lang, theme, profile = ctx.language(), ctx.theme(), ctx.current_profile()
     metric = metric if metric in METRICS else METRICS[0]
     try:
         frame = complaints.by_kecamatan(_filter(params), ctx.now_bucket()).fillna({"per_10k": 0})
@@ -216,15 +215,16 @@ def update_choropleth(params: Data, metric: Text, _n, built: Flag):
     except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
     return region_choropleth(frame, shapes, metric, value_label=t(f"complaints.metric.{metric}", lang),
-                             theme=theme, style=map_style(settings.map_style, theme), center=profile.map.center,
-                             zoom=profile.map.zoom, note=t("map.approximate", lang) if approximate else None), None, True
+                             theme=theme, style=ctx.map_style(), center=profile.map.center,
+                             zoom=profile.map.zoom, note=t("map.approximate", lang) if approximate else None,
+                             labels=ctx.region_labels()), None, True
 
 
 @callback(Output(IDS["locations"], "figure"), Output(IDS["locations_message"], "children"),
           Output(IDS["locations_built"], "data"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"),
           State(IDS["locations_built"], "data"))
 def update_locations(params: Data, _n, built: Flag):
-    lang, theme, profile, settings = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings()
+    lang, theme, profile = ctx.language(), ctx.theme(), ctx.current_profile()
     try:
         result = complaints.locations(_filter(params))
     except FAILURES as exc:
@@ -232,7 +232,7 @@ def update_locations(params: Data, _n, built: Flag):
     total = formatting.number(result["total"], lang)
     caption = (t("complaints.points.points", lang, n=total) if result["mode"] == "points" else
                t("complaints.points.grid", lang, n=total, metres=formatting.number(result["cell_degrees"] * 111_000, lang)))
-    figure = complaint_locations(result["frame"], result["mode"], theme=theme, style=map_style(settings.map_style, theme),
+    figure = complaint_locations(result["frame"], result["mode"], theme=theme, style=ctx.map_style(),
                                  center=profile.map.center, zoom=profile.map.zoom, cell_degrees=result["cell_degrees"],
                                  label=t("chart.complaints", lang))
     return (data_patch(figure), caption, dash.no_update) if _patching(built) else (figure, caption, True)

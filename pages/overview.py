@@ -13,7 +13,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
 from components.i18n import t
-from components.theme import map_style
 from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
 from components.wall import (COMPLAINT_LAYER, complaint_layer, device_layer, down_device_list, layered_map,
                              layered_map_patch, off_target_list, red_flag_list)
@@ -178,7 +177,7 @@ def update_devices_down(_n):
           Output(IDS["map_age"], "children"), Input(IDS["refresh"], "n_intervals"), State(IDS["map_state"], "data"),
           State(IDS["layers"], "value"), State(IDS["map_scale"], "data"))
 def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0):
-    lang, theme, profile, settings, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.current_settings(), ctx.now_bucket()
+    lang, theme, profile, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.now_bucket()
     try:
         layers = {COMPLAINT_LAYER: complaint_layer(complaints.open_points(profile.code, now), lang),
                   **{kind: device_layer(devices.map_points(profile.code, kind), kind, lang) for kind in ctx.device_kinds()}}
@@ -191,9 +190,9 @@ def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0):
     age = _age(status, "complaints", lang)
     if built:  # the map exists in the browser: replace its points in place
         return layered_map_patch(layers, marker_scale or 1.0), dash.no_update, None, age
-    figure = layered_map(layers, visible or [], theme=theme, style=map_style(settings.map_style, theme),
+    figure = layered_map(layers, visible or [], theme=theme, style=ctx.map_style(),
                          center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
-                         note=t("map.approximate", lang) if approximate else None)
+                         note=t("map.approximate", lang) if approximate else None, labels=ctx.region_labels())
     return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS, "layers": list(layers)}, None, age
 
 
