@@ -104,6 +104,55 @@ def test_a_late_sample_is_stored_but_does_not_change_the_state(db):
         assert conn.execute(select(func.count()).select_from(m.DeviceSample)).scalar() == 2
 
 
+def reference_fold(devices: dict, batch: list[dict]) -> tuple[list[tuple], int]:
+    """The state rule sample by sample (as record_samples once did it in Python): changes, late count."""
+    changes, late = [], 0
+    for sample in sorted(batch, key=lambda s: (s["device_id"], s["at"])):
+        d = devices.get(sample["device_id"])
+        if d is None:
+            continue
+        if sample["state"] in ("online", "degraded") and (d["last_seen_at"] is None or sample["at"] > d["last_seen_at"]):
+            d["last_seen_at"] = sample["at"]
+        if d["last_sample_at"] is not None and sample["at"] < d["last_sample_at"]:
+            late += 1
+            continue
+        d["last_sample_at"] = sample["at"]
+        if sample["state"] != d["state"]:
+            changes.append((sample["device_id"], sample["at"], d["state"], sample["state"]))
+            d["state"], d["state_since"] = sample["state"], sample["at"]
+    return changes, late
+
+
+def test_batches_fold_into_the_states_as_one_sample_at_a_time_would(db):
+    """Random batches (backlogs out of order, late samples, several samples of a device at the same
+    moment, unknown devices) give the devices and changes of the rule applied sample by sample."""
+    rng = np.random.default_rng(7)
+    ids = [add_device(db, f"CAM-{i}") for i in range(12)]
+    devices = {i: {"state": "unknown", "state_since": None, "last_sample_at": None, "last_seen_at": None}
+               for i in ids}
+    expected_changes, total_late = [], 0
+    for _ in range(8):
+        batch = [{"device_id": int(rng.choice(ids + [max(ids) + 1])), "at": at(int(rng.integers(0, 40)) * 30),
+                  "state": str(rng.choice(["online", "degraded", "offline", "unknown"])), "latency_ms": 5.0}
+                 for _ in range(int(rng.integers(1, 60)))]
+        changes_now, late = reference_fold(devices, batch)
+        expected_changes += changes_now
+        total_late += late
+        result = feed(db, *[(s["device_id"], (s["at"] - T0).total_seconds(), s["state"]) for s in batch])
+        unknown = sum(1 for s in batch if s["device_id"] not in devices)
+        assert result == {"samples": len(batch) - unknown, "late": late, "changes": len(changes_now),
+                          "unknown_devices": unknown}
+        for device_id, expected in devices.items():
+            d = device(db, device_id)
+            assert {k: getattr(d, k) for k in expected} == expected
+    with db.connect() as conn:
+        stored = conn.execute(select(m.DeviceStateChange.device_id, m.DeviceStateChange.at,
+                                     m.DeviceStateChange.from_state, m.DeviceStateChange.to_state)
+                              .order_by(m.DeviceStateChange.id)).all()
+    assert [tuple(r) for r in stored] == expected_changes
+    assert total_late > 0 and len(expected_changes) > 20
+
+
 def test_samples_for_unknown_devices_are_not_stored(db):
     cam = add_device(db, "CAM-1")
     assert feed(db, (cam, 0, "online"), (cam + 999, 0, "online"))["unknown_devices"] == 1

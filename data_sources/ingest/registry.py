@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Integer, String, insert, select, tuple_, update
 
 from cities import CityProfile
 from data_sources import models as m
 from data_sources.ingest.batch import Outcome, Source, raw_text
-from data_sources.ingest.device_import import device_ids, stored_pairs
 from data_sources.ingest.geocode import gazetteer
 from data_sources.ingest.heartbeats import _heartbeat
-from data_sources.ingest.records import Heartbeat, Rejection, iso
+from data_sources.ingest.records import Heartbeat, Rejection, iso, utc
 from data_sources.ingest.schemas import DeviceIn
 from data_sources.ingest.validation import in_order, validate
-from data_sources.rules.device_state import record_samples
+from data_sources.rules.device_state import batch_rows, record_samples
+from data_sources.types import UTCDateTime
 
 _FIELDS = ("name", "kind", "site_type", "kecamatan_id", "kelurahan_id", "lat", "lon", "located_by", "host", "port",
            "check_url", "check_method", "expected_interval_seconds", "uptime_target", "active")
@@ -35,6 +35,30 @@ def _existing(conn: Connection, source_id: int, external_ids: list[str]) -> dict
                             .where(m.Device.source_id == source_id, m.Device.external_id.in_(external_ids[i:i + 500])))
         found.update({r.external_id: dict(r._mapping) for r in rows})
     return found
+
+
+def device_ids(conn: Connection, city_code: str, source_id: int, external_ids: set[str]) -> dict[str, int]:
+    """The ids of this source's devices among ``external_ids``, in one statement (``batch_rows``)."""
+    if not external_ids:
+        return {}
+    wanted = batch_rows(conn, [("external_id", String(128))], [(e,) for e in sorted(external_ids)])
+    # "IN (the batch)" on the source alone probes the (source_id, external_id) index per id; as a
+    # join, or with the city in the condition, SQLite's planner may read the batch once per device
+    rows = conn.execute(select(m.Device.external_id, m.Device.id, m.Device.city_code)
+                        .where(m.Device.source_id == source_id, m.Device.external_id.in_(select(wanted.c.external_id))))
+    return {external_id: device_id for external_id, device_id, city in rows if city == city_code}
+
+
+def stored_pairs(conn: Connection, pairs: list[tuple[int, datetime]]) -> set[tuple[int, datetime]]:
+    """Which (device id, time) pairs already have a sample, in one statement (``batch_rows``)
+    that probes the (device_id, at) index once per pair."""
+    if not pairs:
+        return set()
+    wanted = batch_rows(conn, [("device_id", Integer()), ("at", UTCDateTime())], sorted(set(pairs)))
+    pair = tuple_(m.DeviceSample.device_id, m.DeviceSample.at)
+    rows = conn.execute(select(m.DeviceSample.device_id, m.DeviceSample.at)
+                        .where(pair.in_(select(wanted.c.device_id, wanted.c.at))))
+    return {(device_id, utc(at)) for device_id, at in rows}
 
 
 def store_devices(conn: Connection, profile: CityProfile, source: Source, raws: list, now: datetime) -> list[Outcome]:

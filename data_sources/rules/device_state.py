@@ -21,18 +21,22 @@ state at least ``flap_changes`` times within ``flap_window_seconds`` is flapping
 """
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import (ARRAY, Connection, Float, Integer, String, Subquery, and_, bindparam, case, column, func,
+                        insert, not_, or_, select, type_coerce, update)
+from sqlalchemy.types import TypeEngine
 
 from cities import CityProfile, DeviceRules
 from data_sources import models as m
 from data_sources.clock import as_datetime
+from data_sources.types import UTCDateTime
 
 SAMPLE_STATES = ("online", "degraded", "offline", "unknown")
 UP_STATES = ("online", "degraded")
-_CHUNK = 500  # ids per IN (...) list
 
 
 def seconds_in_state(state_since, now: datetime) -> float | None:
@@ -52,19 +56,54 @@ def state_at(rules: DeviceRules, last_sample_state: str | None, silent_seconds: 
     return last_sample_state
 
 
-def _chunks(items: list, size: int = _CHUNK):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def batch_rows(conn: Connection, columns: list[tuple[str, TypeEngine]], rows: list[tuple]) -> Subquery:
+    """``rows`` as a relation (named ``b``) that one statement reads, bound as a few parameters
+    whatever the batch's size: on PostgreSQL an ``unnest`` of one array per column, on SQLite
+    ``json_each`` of one JSON array. A batch of 1,000 is then one short statement, not 1,000
+    statements or a 1,000-item ``IN`` list to render, send and parse."""
+    by_column = list(zip(*rows)) if rows else [()] * len(columns)
+    if conn.dialect.name == "postgresql":
+        arrays = [bindparam(f"b_{name}", list(values), type_=ARRAY(type_))
+                  for (name, type_), values in zip(columns, by_column)]
+        unnested = func.unnest(*arrays).table_valued(*[column(name, type_) for name, type_ in columns])
+        return select(*unnested.render_derived().c).subquery("b")
+    processors = [type_.dialect_impl(conn.dialect).bind_processor(conn.dialect) for _, type_ in columns]
+    stored = [values if p is None else _processed(values, p)  # e.g. datetimes as SQLite keeps them, text
+              for values, p in zip(by_column, processors)]
+    elements = func.json_each(bindparam("b_rows", _json(list(zip(*stored))))).table_valued("value")
+    return select(*[type_coerce(func.json_extract(elements.c.value, f"$[{i}]"), type_).label(name)
+                    for i, (name, type_) in enumerate(columns)]).subquery("b")
 
 
-def _device_rows(conn: Connection, ids: list[int]) -> dict[int, dict]:
-    rows: dict[int, dict] = {}
-    columns = (m.Device.id, m.Device.city_code, m.Device.state, m.Device.state_since, m.Device.last_sample_at,
-               m.Device.last_seen_at)
-    for part in _chunks(ids):
-        for row in conn.execute(select(*columns).where(m.Device.id.in_(part))):
-            rows[row.id] = dict(row._mapping)
-    return rows
+def _processed(values, process) -> list:
+    """``process`` applied to each value, once per distinct value (a batch's samples often
+    share a few moments)."""
+    done: dict = {None: None}
+    out = []
+    for value in values:
+        if value not in done:
+            done[value] = process(value)
+        out.append(done[value])
+    return out
+
+
+def _json(rows: list[tuple]) -> str:
+    """JSON for ``json_each``. SQLite's JSON has no NaN or infinity: those are written as sqlite3
+    would have stored them (NULL, and +/-9e999, which SQLite reads as an infinity)."""
+    try:
+        return json.dumps(rows, allow_nan=False)
+    except ValueError:
+        return "[" + ",".join("[" + ",".join(map(_json_value, row)) + "]" for row in rows) + "]"
+
+
+def _json_value(value) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "null" if math.isnan(value) else ("9e999" if value > 0 else "-9e999")
+    return json.dumps(value)
+
+
+_SAMPLE_COLUMNS = [("ord", Integer()), ("device_id", Integer()), ("at", UTCDateTime()), ("state", String(12)),
+                   ("latency_ms", Float()), ("detail", String(300))]
 
 
 def record_samples(conn: Connection, samples: Iterable[dict]) -> dict:
@@ -75,49 +114,81 @@ def record_samples(conn: Connection, samples: Iterable[dict]) -> dict:
     device's samples are applied in time order, so a backlog replays every change. Late
     samples also mark their hours for the next roll-up run (``DeviceRollupMark.dirty_from``).
     Returns counts: ``samples``, ``late``, ``changes``, ``unknown_devices``.
+
+    The whole batch is a handful of set-based statements (``batch_rows``): the counts per city,
+    the samples' INSERT, the changes' INSERT (window functions replay each device's samples
+    in order) and one UPDATE of the devices, whatever the batch's size.
     """
     batch = sorted(samples, key=lambda s: (s["device_id"], s["at"]))
     for sample in batch:
         if sample["state"] not in SAMPLE_STATES:
             raise ValueError(f"sample state {sample['state']!r} is not one of {SAMPLE_STATES}")
-    devices = _device_rows(conn, sorted({s["device_id"] for s in batch}))
-    stored = [s for s in batch if s["device_id"] in devices]
+    rows = [(position, s["device_id"], s["at"], s["state"], s.get("latency_ms"),
+             (s.get("detail") or None) and str(s["detail"])[:300]) for position, s in enumerate(batch)]
+    known = _known_samples(batch_rows(conn, _SAMPLE_COLUMNS, rows)) if rows else None
+    per_city = conn.execute(
+        select(known.c.city_code, func.count(), func.min(known.c.at),
+               func.sum(case((known.c.late, 1), else_=0))).group_by(known.c.city_code)).all() if rows else []
+    stored, late = sum(row[1] for row in per_city), sum(row[3] for row in per_city)
     if not stored:
         return {"samples": 0, "late": 0, "changes": 0, "unknown_devices": len(batch)}
-    conn.execute(m.DeviceSample.__table__.insert(), [
-        {"device_id": s["device_id"], "at": s["at"], "state": s["state"], "latency_ms": s.get("latency_ms"),
-         "detail": (s.get("detail") or None) and str(s["detail"])[:300]} for s in stored])
-
-    changes, late, oldest_by_city = [], 0, {}
-    for sample in stored:
-        device = devices[sample["device_id"]]
-        at = sample["at"]
-        city = device["city_code"]
-        oldest_by_city[city] = min(oldest_by_city.get(city, at), at)
-        if sample["state"] in UP_STATES and (device["last_seen_at"] is None or at > device["last_seen_at"]):
-            device["last_seen_at"] = at
-        if device["last_sample_at"] is not None and at < device["last_sample_at"]:
-            late += 1
-            continue
-        device["last_sample_at"] = at
-        if sample["state"] != device["state"]:
-            changes.append({"device_id": device["id"], "at": at, "from_state": device["state"],
-                            "to_state": sample["state"]})
-            device["state"], device["state_since"] = sample["state"], at
-
-    touched = list(devices.values())
-    conn.execute(
-        update(m.Device).where(m.Device.id == bindparam("device_id")).values(
-            state=bindparam("new_state"), state_since=bindparam("new_since"),
-            last_sample_at=bindparam("new_sample_at"), last_seen_at=bindparam("new_seen_at")),
-        [{"device_id": d["id"], "new_state": d["state"], "new_since": d["state_since"],
-          "new_sample_at": d["last_sample_at"], "new_seen_at": d["last_seen_at"]} for d in touched])
-    if changes:
-        conn.execute(m.DeviceStateChange.__table__.insert(), changes)
-    for city, oldest in oldest_by_city.items():
+    conn.execute(insert(m.DeviceSample).from_select(
+        ["device_id", "at", "state", "latency_ms", "detail"],
+        select(known.c.device_id, known.c.at, known.c.state, known.c.latency_ms, known.c.detail)
+        .order_by(known.c.ord)))
+    replay = _replayed(known)
+    changed = replay.c.state.is_distinct_from(replay.c.before)
+    changes = conn.execute(insert(m.DeviceStateChange).from_select(
+        ["device_id", "at", "from_state", "to_state"],
+        select(replay.c.device_id, replay.c.at, replay.c.before, replay.c.state)
+        .where(not_(replay.c.late), changed).order_by(replay.c.ord)),
+        execution_options={"preserve_rowcount": True}).rowcount  # kept for INSERT only when asked
+    _update_devices(conn, replay, changed)
+    for city, _, oldest, _ in per_city:
         mark_dirty(conn, city, oldest)
-    return {"samples": len(stored), "late": late, "changes": len(changes),
-            "unknown_devices": len(batch) - len(stored)}
+    return {"samples": stored, "late": late, "changes": changes, "unknown_devices": len(batch) - stored}
+
+
+def _known_samples(batch: Subquery) -> Subquery:
+    """The batch's samples of devices that exist, with each device's city and state before the
+    batch, and whether the sample is late (older than the device's newest sample so far)."""
+    device = m.Device.__table__.alias("d")
+    late = and_(device.c.last_sample_at.is_not(None), batch.c.at < device.c.last_sample_at)
+    return (select(*batch.c, device.c.city_code, device.c.state.label("device_state"), late.label("late"))
+            .join_from(batch, device, device.c.id == batch.c.device_id).subquery("k"))
+
+
+def _replayed(known: Subquery) -> Subquery:
+    """Each device's samples in order (``ord`` follows (device, time)), the late ones apart: with
+    the state before each sample (the previous sample's, or the device's for the first) and
+    whether it is the device's newest."""
+    window = {"partition_by": (known.c.device_id, known.c.late), "order_by": known.c.ord}
+    return select(known.c.device_id, known.c.at, known.c.state, known.c.ord, known.c.late,
+                  func.coalesce(func.lag(known.c.state).over(**window), known.c.device_state).label("before"),
+                  func.lead(known.c.ord).over(**window).is_(None).label("newest")).subquery("r")
+
+
+def _update_devices(conn: Connection, replay: Subquery, changed) -> None:
+    """One UPDATE for the batch's devices: state and state_since from the newest sample and the
+    last change in order (late samples change neither), last_sample_at and last_seen_at from
+    the newest sample and the newest answering one (late ones count here)."""
+    fresh = not_(replay.c.late)
+    per_device = select(
+        replay.c.device_id,
+        func.max(replay.c.at).label("sample_at"),
+        func.max(case((replay.c.state.in_(UP_STATES), replay.c.at))).label("seen_at"),
+        func.max(case((and_(fresh, replay.c.newest), replay.c.state))).label("state"),
+        func.max(case((and_(fresh, changed), replay.c.at))).label("since"),
+    ).group_by(replay.c.device_id).subquery("n")
+    device = m.Device
+    conn.execute(update(device).where(device.id == per_device.c.device_id).values(
+        state=func.coalesce(per_device.c.state, device.state),
+        state_since=case((per_device.c.since.is_not(None), per_device.c.since), else_=device.state_since),
+        last_sample_at=case((or_(device.last_sample_at.is_(None), per_device.c.sample_at > device.last_sample_at),
+                             per_device.c.sample_at), else_=device.last_sample_at),
+        last_seen_at=case((and_(per_device.c.seen_at.is_not(None),
+                                or_(device.last_seen_at.is_(None), per_device.c.seen_at > device.last_seen_at)),
+                           per_device.c.seen_at), else_=device.last_seen_at)))
 
 
 def mark_dirty(conn: Connection, city_code: str, since: datetime) -> None:
