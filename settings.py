@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     )
     ingest_max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body the ingest API reads.")
     max_body_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest request body any route reads (uploads).")
+    evidence_dir: Path = Field(INSTANCE_DIR / "evidence",
+                               description="Where the evaluation's evidence files are kept (random names; back it up).")
+    evidence_max_bytes: int = Field(
+        20 * 1024 * 1024, gt=0, description="Largest evidence file (PDF, PNG, JPEG). The /evidence page sends a file "
+                                            "base64-encoded, so there it is also held under max_body_bytes * 3/4.")
     prepare_attempts: int = Field(
         8, gt=0, description="python -m data_sources.prepare: tries to reach the database this often (1, 2, 4 ... 30 s "
                              "apart) before it gives up; the development server keeps trying.")

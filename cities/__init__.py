@@ -67,6 +67,19 @@ class DeviceRules(BaseModel):
         return self
 
 
+APP_KIND = "app"  # the device kind that watches the city's applications (never in ``devices``)
+
+
+class ApplicationRules(DeviceRules):
+    """How the availability of the city's applications (the portfolio) is watched: each one is a
+    device of kind ``app`` checked over HTTP, with these state rules, its samples counted for
+    ``source``. Apps are kept out of ``devices``: those kinds are places on the city map, with
+    their own pages, tiles and briefing lines; an application is none of those."""
+
+    uptime_target: float = 99.0
+    source: str  # the key of the profile's source their samples are counted for
+
+
 FEEDS = ("complaints", "devices", "kpis", "indicators")  # what a source carries
 
 
@@ -205,7 +218,8 @@ class CityProfile(BaseModel):
     red_flag: dict[str, float]
     agencies: list[Agency]
     complaint_categories: list[ComplaintCategory]
-    devices: dict[str, DeviceRules]
+    devices: dict[str, DeviceRules]  # the kinds on the map (and their pages): cctv, wifi
+    applications: ApplicationRules | None = None  # the application portfolio's checks; None: not watched
     sources: list[SourceSpec]
     kpis: list[KpiSpec]
     dimensions: list[DimensionSpec]
@@ -231,7 +245,21 @@ class CityProfile(BaseModel):
             for kel in kec.kelurahan:
                 if not kel.code.startswith(kec.code + "."):
                     raise ValueError(f"kelurahan {kel.code} is not in kecamatan {kec.code}")
+        if APP_KIND in self.devices:
+            raise ValueError(f"devices: {APP_KIND!r} is reserved for the applications (see 'applications')")
+        if self.applications is not None and self.applications.source not in {
+                s.key for s in self.sources if s.feed == "devices"}:
+            raise ValueError(f"applications: {self.applications.source!r} is not a source carrying devices")
         return self
+
+    @property
+    def device_rules(self) -> dict[str, DeviceRules]:
+        """The state rules of every kind of device the city watches: the kinds on the map
+        (``devices``) and, when the city watches its applications, ``app``. The state rules,
+        roll-ups and retention cover all of these; pages, map layers and tiles only ``devices``."""
+        if self.applications is None:
+            return dict(self.devices)
+        return {**self.devices, APP_KIND: self.applications}
 
     @cached_property
     def sub_dimensions(self) -> dict[str, SubDimensionSpec]:

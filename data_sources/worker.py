@@ -1,12 +1,12 @@
 """The background worker beside the web app (the Procfile's ``worker``).
 
-On one scheduler: a probe round for devices checked by TCP/HTTP, the silence and flapping
-rules for every device, the uptime roll-ups, the pruning of raw samples past their
-retention, and a pull of each source with an ``open311`` block in the city profile on its
-``interval_seconds`` (``schedule.run_forever``: a database error is retried on the job's next
-run; a failing Open311 server is a failed run on its source, never an error here). Each job
-runs at most once at a time, in the scheduler's threads, so a slow server delays only its own
-source's next pull.
+On one scheduler: a probe round for devices checked by TCP/HTTP (the portfolio's applications
+included), the silence and flapping rules for every device, the uptime roll-ups, the pruning
+of raw samples past their retention, and a pull of each source with an ``open311`` block in
+the city profile on its ``interval_seconds`` (``schedule.run_forever``: a database error is
+retried on the job's next run; a failing Open311 server is a failed run on its source, never
+an error here). Each job runs at most once at a time, in the scheduler's threads, so a slow
+server delays only its own source's next pull.
 
 ``python -m data_sources.worker [--probe-interval 60] [--state-interval 30]``
 """
@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from cities import CityProfile
 from data_sources.ingest import open311_pull, probe
+from data_sources.portfolio import refresh_app_states
 from data_sources.rules import uptime
 from data_sources.rules.device_state import refresh_states
 from data_sources.schedule import run_forever
@@ -41,8 +42,11 @@ class Worker:
         return probe.run_once(self.engine, self.profile.code, now=self.now(), timeout=self.probe_timeout)
 
     def refresh_states(self) -> dict:
+        now = self.now()
         with self.engine.begin() as conn:
-            return refresh_states(conn, self.profile, self.now())
+            counts = refresh_states(conn, self.profile, now)
+            apps = refresh_app_states(conn, self.profile, now)  # the application portfolio's devices
+            return {key: counts[key] + apps[key] for key in counts}
 
     def roll_up(self) -> dict:
         with self.engine.begin() as conn:

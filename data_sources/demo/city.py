@@ -1,6 +1,7 @@
 """A believable demo city, generated deterministically from a seed: its complaints
 (``complaints``), cameras and access points (``devices``), KPIs and indicators
-(``services``), and the sources' bookkeeping as its feeds would have left it. The same seed
+(``services``), the evaluation's evidence and the application portfolio (``evidence``), and the
+sources' bookkeeping as its feeds would have left it. The same seed
 and ``now`` give the same database, row for row.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from cities import CityProfile
 from data_sources import models as m
 from data_sources.demo.common import HOUR, SIZES, DemoSize, floor_hour, to_datetime64
+from data_sources.demo import evidence as demo_evidence
 from data_sources.demo.complaints import complaint_frames
 from data_sources.demo.devices import device_frame, device_history
 from data_sources.demo.services import indicator_values, kpi_values
@@ -47,6 +49,7 @@ def _ids(engine, profile) -> dict[str, dict[str, int]]:
 def clear_city(engine: Engine, city_code: str) -> None:
     """Delete one city's generated facts (not its reference data)."""
     with Session(engine) as s, s.begin():
+        demo_evidence.clear_demo(s, city_code)  # the demo's evidence and apps; the other apps lose their devices
         device_ids = select(m.Device.id).where(m.Device.city_code == city_code)
         complaint_ids = select(m.Complaint.id).where(m.Complaint.city_code == city_code)
         source_ids = select(m.Source.id).where(m.Source.city_code == city_code)
@@ -75,6 +78,8 @@ def _record_runs(conn, profile, ids, now: datetime, counts: dict) -> None:
             "indicator_sheet": datetime(now.year, 2, 15, tzinfo=timezone.utc)}
     run_rows = {"complaints": counts["complaints"], "cctv_nvr": counts["cameras"], "wifi_probe": counts["access_points"],
                 "kpi_sheet": counts["kpi_values"], "indicator_sheet": counts["indicator_values"]}
+    if profile.applications is not None:
+        run_rows[profile.applications.source] = counts.get("applications", 0)
     for key, source_id in src.items():
         at = min(last.get(key, now), now)
         run_id = conn.execute(m.SourceRun.__table__.insert().values(
@@ -158,6 +163,7 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
                                            kpi_values(rng, profile, ids, size, now, ids["source"]["kpi_sheet"]))
         counts["indicator_values"] = bulk_insert(conn, m.IndicatorValue.__table__, indicator_values(
             rng, profile, ids, size, now, ids["source"]["indicator_sheet"]))
+        counts |= demo_evidence.seed(conn, profile, ids, now, seed)  # evidence and the application portfolio
         _record_runs(conn, profile, ids, now, counts)
     with engine.begin() as conn:  # fresh statistics, so the planner picks the covering indexes
         conn.exec_driver_sql("ANALYZE")

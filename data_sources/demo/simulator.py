@@ -16,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from cities import CityProfile, load_profile
+from cities import APP_KIND, CityProfile, load_profile
 from data_sources.demo import texts as words
 from data_sources import models as m
 from data_sources.db import make_engine
@@ -25,6 +25,7 @@ from data_sources.rules.device_state import record_samples, refresh_states
 from data_sources.rules.flags import amber_share, refresh_flags, reopen, response_clock
 from data_sources.geo import random_points_in
 from data_sources.ingest.profile_sync import lookup_ids
+from data_sources.portfolio import refresh_app_states
 from data_sources.schedule import run_forever
 from data_sources.rules.uptime import update_rollups
 
@@ -161,7 +162,7 @@ class Simulator:
             samples.append({"device_id": row.id, "at": now, "state": state, "latency_ms": latency})
         record_samples(conn, samples)
         kinds = {row.id: row.kind for row in rows}
-        return {kind: sum(1 for s in samples if kinds[s["device_id"]] == kind) for kind in self.profile.devices}
+        return {kind: sum(1 for s in samples if kinds[s["device_id"]] == kind) for kind in self.profile.device_rules}
 
     def _record_run(self, conn, key: str, now: datetime, rows: int) -> None:
         source_id = self.source_ids[key]
@@ -179,11 +180,14 @@ class Simulator:
             flags = refresh_flags(conn, self.profile.code, now, since=self.last_tick)
             samples = self._heartbeats(conn, now)
             refresh_states(conn, self.profile, now)
+            refresh_app_states(conn, self.profile, now)
             if self.ticks % self.rollup_every == 0:
                 update_rollups(conn, self.profile, now)
             self._record_run(conn, "complaints", now, new + advanced + reopened)
             self._record_run(conn, "cctv_nvr", now, samples["cctv"])
             self._record_run(conn, "wifi_probe", now, samples["wifi"])
+            if self.profile.applications is not None:  # the portfolio's apps report like the cameras do
+                self._record_run(conn, self.profile.applications.source, now, samples[APP_KIND])
         self.ticks += 1
         self.last_tick = now
         return {"new_complaints": new, "advanced_complaints": advanced, "reopened_complaints": reopened,

@@ -206,8 +206,8 @@ def _device_frame(conn: Connection, profile: CityProfile) -> pd.DataFrame:
     rows = conn.execute(select(m.Device.id, m.Device.kind, m.Device.installed_at)
                         .where(m.Device.city_code == profile.code, m.Device.active.is_(True))).all()
     frame = to_frame(rows, columns=["id", "kind", "installed_at"])
-    frame["unknown_after"] = frame["kind"].map({k: r.unknown_after_seconds for k, r in profile.devices.items()})
-    frame["offline_after"] = frame["kind"].map({k: r.offline_after_seconds for k, r in profile.devices.items()})
+    frame["unknown_after"] = frame["kind"].map({k: r.unknown_after_seconds for k, r in profile.device_rules.items()})
+    frame["offline_after"] = frame["kind"].map({k: r.offline_after_seconds for k, r in profile.device_rules.items()})
     frame = frame.dropna(subset=["unknown_after", "offline_after"])
     installed = frame["installed_at"]
     frame["installed_us"] = np.nan
@@ -325,7 +325,7 @@ def _first_full_hour(conn: Connection, profile: CityProfile) -> datetime | None:
     oldest = _oldest_sample(conn, profile)
     if oldest is None:
         return None
-    lookback = max(r.offline_after_seconds for r in profile.devices.values())
+    lookback = max(r.offline_after_seconds for r in profile.device_rules.values())
     moment = oldest + timedelta(seconds=lookback)
     return moment if moment == floor_hour(moment) else floor_hour(moment) + timedelta(hours=1)
 
@@ -356,7 +356,7 @@ def prune_samples(conn: Connection, profile: CityProfile, now: datetime, retenti
     mark = _mark(conn, profile)
     if mark is None or mark.rolled_until is None:
         return 0
-    lookback = max(r.offline_after_seconds for r in profile.devices.values())
+    lookback = max(r.offline_after_seconds for r in profile.device_rules.values())
     rolled = min(mark.rolled_until, mark.dirty_from or mark.rolled_until)
     cutoff = min(now - timedelta(days=retention_days), rolled - timedelta(seconds=lookback))
     result = conn.execute(delete(m.DeviceSample).where(m.DeviceSample.at < cutoff,
