@@ -1,38 +1,13 @@
-"""Services, evaluation and sources pages in headless Chromium, checked against SQL."""
+"""Evaluation and sources pages in headless Chromium, checked against SQL."""
 import pytest
 
 from tests.browser import grid_rows, save_screenshot
 from tests.sql import rows
 
-LATEST_KPI_SQL = """
-SELECT d.code, d.target, d.direction, v.value FROM kpi_definitions d
-JOIN kpi_values v ON v.kpi_id = d.id
-WHERE v.period_start = (SELECT max(period_start) FROM kpi_values w WHERE w.kpi_id = d.id)
-"""
-
 
 @pytest.fixture
 def app_duo(live_app):
     return live_app(boundaries_dir=None)
-
-
-def test_services_page_counts_kpis_off_target(app_duo, city_db):
-    dash_duo = app_duo
-    dash_duo.driver.get(dash_duo.server_url + "/services")
-    dash_duo.wait_for_element('[data-kpi="kpis_off_target"]', timeout=20)
-    latest = rows(city_db, LATEST_KPI_SQL)
-    off = sum(1 for _, target, direction, value in latest
-              if (value < target if direction == "higher" else value > target))
-    assert int(dash_duo.find_element('[data-kpi="kpis_off_target"]').text) == off
-    assert int(dash_duo.find_element('[data-kpi="kpis_on_target"]').text) == len(latest) - off
-    assert len(dash_duo.find_elements("#services-kpi-table tbody tr")) == len(latest) == 12
-    fire = dict((code, value) for code, _, _, value in latest)["waktu_tanggap_damkar"]
-    assert dash_duo.find_element('[data-kpi="kpi_waktu_tanggap_damkar"]').text == (
-        f"{fire:.1f}".replace(".", ",") + " menit")
-    # choosing another KPI redraws the trend with that KPI's target
-    dash_duo.select_dcc_dropdown("#services-kpi-select", value="Waktu tanggap kebakaran")
-    dash_duo.wait_for_contains_text("#services-trend", "Target 15", timeout=10)
-    assert dash_duo.get_logs() == []
 
 
 def test_evaluation_page_scores_the_six_dimensions(app_duo, city_db):
