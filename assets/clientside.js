@@ -23,7 +23,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (!built) { return window.dash_clientside.no_update; }
       const patch = new window.dash_clientside.Patch();
       (built.layers || []).forEach((key, index) => {
-        patch.assign(["data", index, "visible"], (visible || []).includes(key));
+        const traces = (built.traces && built.traces[key]) || [index];  // a device layer: its rings and its dots
+        traces.forEach((trace) => patch.assign(["data", trace, "visible"], (visible || []).includes(key)));
       });
       return patch.build();
     },

@@ -8,7 +8,7 @@ import math
 
 from data_sources.rules.flags import ON_TIME_TARGET, ON_TIME_WARNING
 
-COLOURS = {"success": "#2f9e44", "warning": "#f59f00", "danger": "#e03131"}
+COLOURS = {"success": "#009e73", "warning": "#e69f00", "danger": "#d55e00"}  # Okabe-Ito, as the maps (components.theme)
 
 
 def _missing(value) -> bool:

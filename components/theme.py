@@ -10,11 +10,18 @@ _PALETTE = {
     "dark": {"paper": "rgba(0,0,0,0)", "font": "#f1f3f5", "grid": "#343a40", "map_bg": "#10151c"},
 }
 SEQUENTIAL = {"light": "YlOrRd", "dark": "Inferno"}
-STATE_COLOURS = {"online": "#2fb344", "degraded": "#f59f00", "offline": "#e03131", "unknown": "#868e96"}
-FLAG_COLOURS = {"red": "#e03131", "amber": "#f59f00", "open": "#4dabf7"}
+# Status colours from the Okabe-Ito palette, which people with the common colour-vision
+# deficiencies still tell apart (green and red both turn olive under deuteranopia; bluish
+# green and vermillion do not). Status is never carried by colour alone: pages add a word or
+# an icon, and maps draw devices as rings and complaints as dots.
+STATE_COLOURS = {"online": "#009e73", "degraded": "#e69f00", "offline": "#d55e00", "unknown": "#8c8c8c"}
+FLAG_COLOURS = {"red": "#d55e00", "amber": "#e69f00", "open": "#56b4e9"}
+RING_COLOURS = {"light": "#1b1f24", "dark": "#ffffff"}  # the ring around a device on the map
 # Map marker sizes (CSS pixels at a 16 px root font) for device states and complaint flags:
-# what needs attention is largest, so a few devices down stand out among thousands up.
-MARKER_SIZES = {"online": 6, "degraded": 8, "unknown": 8, "offline": 11, "open": 6, "amber": 8, "red": 11}
+# what needs attention is largest, and a device down is larger than any complaint, so a few
+# cameras down stand out among thousands of points.
+MARKER_SIZES = {"online": 6, "degraded": 9, "unknown": 9, "offline": 14, "open": 5, "amber": 7, "red": 10}
+RING_WIDTH = 3  # pixels of ring on each side of a device's dot
 MARKER_OPACITY = {"online": 0.55, "degraded": 0.85, "unknown": 0.85, "offline": 1.0}
 
 

@@ -14,7 +14,7 @@ from dash import Patch, html
 
 from components import formatting
 from components.i18n import t
-from components.theme import FLAG_COLOURS, MARKER_SIZES, STATE_COLOURS, figure_template
+from components.theme import FLAG_COLOURS, MARKER_SIZES, RING_COLOURS, RING_WIDTH, STATE_COLOURS, figure_template
 from data_sources.rules.device_state import seconds_in_state
 
 COMPLAINT_LAYER = "complaints"  # the other layers are the city's device kinds
@@ -38,17 +38,36 @@ def device_layer(points: pd.DataFrame, kind: str, lang: str) -> dict:
     states = [t(f"device.state.{s}", lang) for s in points["state"]]
     return {"name": t(f"wall.layer.{kind}", lang), "lat": points["lat"].tolist(), "lon": points["lon"].tolist(),
             "text": [f"{n} · {s}" for n, s in zip(points["name"], states)],
-            "color": points["state"].map(STATE_COLOURS).tolist(), "size": points["state"].map(MARKER_SIZES).tolist()}
+            "color": points["state"].map(STATE_COLOURS).tolist(), "size": points["state"].map(MARKER_SIZES).tolist(),
+            "ring": True}
 
 
-def _sizes(layer: dict, scale: float) -> list[float]:
-    return [round(size * scale, 1) for size in layer["size"]]
+def _sizes(layer: dict, scale: float, extra: float = 0) -> list[float]:
+    return [round((size + extra) * scale, 1) for size in layer["size"]]
 
 
-def _trace(layer: dict, visible: bool, marker_scale: float) -> dict:
-    return {"type": "scattermap", "mode": "markers", "name": layer["name"], "lat": layer["lat"], "lon": layer["lon"],
-            "text": layer["text"], "marker": {"color": layer["color"], "size": _sizes(layer, marker_scale), "opacity": 0.9},
+def _traces(layer: dict, visible: bool, marker_scale: float, theme: str) -> list[dict]:
+    """A layer's traces: its dots, and for devices a ring drawn under each dot first (a larger
+    dot in the ring colour), so cameras and access points never look like complaints."""
+    dots = {"type": "scattermap", "mode": "markers", "name": layer["name"], "lat": layer["lat"], "lon": layer["lon"],
+            "text": layer["text"], "marker": {"color": layer["color"], "size": _sizes(layer, marker_scale), "opacity": 1},
             "hovertemplate": "%{text}<extra></extra>", "visible": visible}
+    if not layer.get("ring"):
+        return [dots]
+    ring = {"type": "scattermap", "mode": "markers", "name": layer["name"], "lat": layer["lat"], "lon": layer["lon"],
+            "marker": {"color": RING_COLOURS[theme], "size": _sizes(layer, marker_scale, 2 * RING_WIDTH), "opacity": 1},
+            "hoverinfo": "skip", "visible": visible}
+    return [ring, dots]
+
+
+def trace_indices(layers: dict[str, dict]) -> dict[str, list[int]]:
+    """Layer key -> the indices of its traces in the figure (a device layer has two: ring, dots)."""
+    out, index = {}, 0
+    for key, layer in layers.items():
+        count = 2 if layer.get("ring") else 1
+        out[key] = list(range(index, index + count))
+        index += count
+    return out
 
 
 def layered_map(layers: dict[str, dict], visible: list[str], *, theme: str, style, center: tuple[float, float],
@@ -72,19 +91,39 @@ def layered_map(layers: dict[str, dict], visible: list[str], *, theme: str, styl
         layout["annotations"] = [{"text": note, "x": 0.01, "y": 0.01, "xref": "paper", "yref": "paper",
                                   "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 11},
                                   "bgcolor": "rgba(128,128,128,0.25)"}]
-    return {"data": [_trace(layer, key in visible, marker_scale) for key, layer in layers.items()],
+    return {"data": [trace for key, layer in layers.items()
+                     for trace in _traces(layer, key in visible, marker_scale, theme)],
             "layout": layout}
 
 
-def layered_map_patch(layers: dict[str, dict], marker_scale: float = 1.0) -> Patch:
+def layered_map_patch(layers: dict[str, dict], marker_scale: float = 1.0, theme: str = "light") -> Patch:
     """The same traces' points, names and colours, replaced in place (visibility untouched)."""
     patch = Patch()
-    for index, layer in enumerate(layers.values()):
-        for key in ("lat", "lon", "text", "name"):
-            patch["data"][index][key] = layer[key]
-        patch["data"][index]["marker"]["color"] = layer["color"]
-        patch["data"][index]["marker"]["size"] = _sizes(layer, marker_scale)
+    indices = trace_indices(layers)
+    for key, layer in layers.items():
+        for index, trace in zip(indices[key], _traces(layer, True, marker_scale, theme)):
+            for field in ("lat", "lon", "name"):
+                patch["data"][index][field] = trace[field]
+            if "text" in trace:
+                patch["data"][index]["text"] = trace["text"]
+            patch["data"][index]["marker"]["color"] = trace["marker"]["color"]
+            patch["data"][index]["marker"]["size"] = trace["marker"]["size"]
     return patch
+
+
+def map_legend(kinds: tuple[str, ...], lang: str) -> html.Div:
+    """What the wall map's marks mean: complaints are dots by flag, devices are rings by state."""
+    def item(label: str, colour: str, shape: str) -> html.Span:
+        return html.Span([html.Span(className=f"legend-mark legend-{shape}", style={"--mark": colour}), label],
+                         className="legend-item")
+
+    flags = [item(t(f"wall.flag.{level}", lang), FLAG_COLOURS[level], "dot") for level in ("open", "amber", "red")]
+    states = [item(t(f"device.state.{state}", lang), STATE_COLOURS[state], "ring")
+              for state in ("online", "degraded", "offline", "unknown")]
+    devices = " / ".join(t(f"wall.layer.{kind}", lang) for kind in kinds)
+    return html.Div([html.Div([html.Span(t("wall.layer.complaints", lang), className="legend-title"), *flags]),
+                     html.Div([html.Span(devices, className="legend-title"), *states])],
+                    className="map-legend", id="overview-map-legend", **{"data-legend": "wall"})
 
 
 # --- lists ------------------------------------------------------------------------------------

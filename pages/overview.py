@@ -15,7 +15,7 @@ from components import formatting
 from components.i18n import t
 from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
 from components.wall import (COMPLAINT_LAYER, complaint_layer, device_layer, down_device_list, layered_map,
-                             layered_map_patch, off_target_list, red_flag_list)
+                             layered_map_patch, map_legend, off_target_list, red_flag_list, trace_indices)
 from data_sources.queries import complaints, devices, kpis, regions, sources
 from data_sources.queries.filters import parse_filter
 from data_sources.rules.periods import local_day_start
@@ -62,7 +62,8 @@ def layout(**_query):
         _panel("kpis_off", t("wall.kpis_off_target", lang), html.Div(id=IDS["kpis_off"], className="wall-list-wrap")),
     ], className="wall-side")
     map_body = [html.Div(id=IDS["map_message"]), dcc.Store(id=IDS["map_state"]), dcc.Store(id=IDS["map_scale"], data=1.0),
-                dcc.Graph(id=IDS["map"], className="wall-map", config={"displaylogo": False, "displayModeBar": False})]
+                dcc.Graph(id=IDS["map"], className="wall-map", config={"displaylogo": False, "displayModeBar": False}),
+                map_legend(ctx.device_kinds(), lang)]
     return html.Div([
         dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
         html.Div([html.Div(id=IDS["complaint_tiles"], className="wall-tile-group"),
@@ -189,11 +190,12 @@ def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0):
         return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None
     age = _age(status, "complaints", lang)
     if built:  # the map exists in the browser: replace its points in place
-        return layered_map_patch(layers, marker_scale or 1.0), dash.no_update, None, age
+        return layered_map_patch(layers, marker_scale or 1.0, theme), dash.no_update, None, age
     figure = layered_map(layers, visible or [], theme=theme, style=ctx.map_style(),
                          center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
                          note=t("map.approximate", lang) if approximate else None, labels=ctx.region_labels())
-    return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS, "layers": list(layers)}, None, age
+    return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS, "layers": list(layers),
+                    "traces": trace_indices(layers)}, None, age
 
 
 clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapToScreen"),

@@ -108,9 +108,9 @@ def element_image(driver, element) -> Image.Image:
 
 
 def red_pixel_share(image: Image.Image) -> float:
-    """Share of strongly red pixels (the red-flag colour #e03131 and its antialiased edges)."""
+    """Share of strongly red pixels (the red-flag vermillion #d55e00 and its antialiased edges)."""
     rgb = np.asarray(image.convert("RGB"), dtype=int)
-    red = (rgb[..., 0] > 170) & (rgb[..., 1] < 90) & (rgb[..., 2] < 90)
+    red = (rgb[..., 0] > 170) & (rgb[..., 1] < 120) & (rgb[..., 2] < 60)
     return float(red.mean())
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
+from components.theme import MARKER_SIZES
 from data_sources import clock
 from tests.browser import save_screenshot, scroll_sizes, wait_for_map
 from tests.helpers import execute
@@ -31,7 +32,7 @@ def test_the_dark_overview_fits_one_screen(live_app, width, height):
     dash_duo.wait_for_element('[data-kpi="kpis_off_target"]', timeout=20)
     wait_for_map(dash_duo.driver, "#overview-map")
     # the map is fitted to the screen: points grow with the page's type (28 px root on a 4K wall)
-    red_flag_size = 11 * (28 / 16 if width > 3000 else 1)
+    red_flag_size = MARKER_SIZES["red"] * (28 / 16 if width > 3000 else 1)
     WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
         "return Math.max(...document.querySelector('#overview-map .js-plotly-plot').data[0].marker.size)")
         == pytest.approx(red_flag_size, abs=0.1))

@@ -52,10 +52,11 @@ def test_map_layers_draw_and_switch(overview, city_db):
     dash_duo = overview
     wait_for_map(dash_duo.driver, "#overview-map")
     dash_duo.wait_for_element("#overview-red-flags [data-complaint]", timeout=10)
-    expected = [
+    cameras = scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'cctv' AND active AND lat IS NOT NULL")
+    access_points = scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'wifi' AND active AND lat IS NOT NULL")
+    expected = [  # complaints as dots; each device kind as rings, then dots
         scalar(city_db, "SELECT count(*) FROM complaints WHERE status NOT IN ('resolved', 'rejected') AND lat IS NOT NULL"),
-        scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'cctv' AND active AND lat IS NOT NULL"),
-        scalar(city_db, "SELECT count(*) FROM devices WHERE kind = 'wifi' AND active AND lat IS NOT NULL"),
+        cameras, cameras, access_points, access_points,
     ]
     # every point is sent, and every point inside the (screen-fitted) view is really drawn
     WebDriverWait(dash_duo.driver, 15).until(lambda d: all(

@@ -4,8 +4,16 @@ from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 
-from components.devices import (MAP_ORDER, device_map, down_columns, down_rows, state_timeline, uptime_bars,
-                                uptime_history)
+from components.devices import (
+    MAP_ORDER,
+    device_map,
+    down_columns,
+    down_rows,
+    state_timeline,
+    uptime_bars,
+    uptime_history,
+)
+from components.status import COLOURS
 from pages._devices import tile_values
 
 NOW = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
@@ -62,7 +70,7 @@ def test_uptime_bars_mark_groups_below_their_target():
                           "devices": [4, 6]})
     figure = uptime_bars(frame, "name", lang="id", theme="light", empty_text="kosong")
     bars = figure.data[0]
-    assert list(bars.marker.color) == ["#e03131", "#2f9e44"]
+    assert list(bars.marker.color) == [COLOURS["danger"], COLOURS["success"]]
     assert list(bars.text) == ["95,0%", "99,0%"]
     empty = uptime_bars(frame.iloc[0:0], "name", lang="id", theme="light", empty_text="kosong")
     assert empty.layout.annotations[0].text == "kosong"

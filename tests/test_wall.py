@@ -9,7 +9,7 @@ import pytest
 
 from components.freshness import freshness_strip, source_problems
 from components.kiosk import parse_kiosk
-from components.theme import FLAG_COLOURS
+from components.theme import FLAG_COLOURS, RING_COLOURS, RING_WIDTH
 from components.wall import (complaint_layer, device_layer, down_device_list, layered_map,
                              layered_map_patch, off_target_list, red_flag_list)
 from cities import load_profile
@@ -116,7 +116,12 @@ def test_map_layers_draw_red_flags_and_offline_devices_on_top_and_do_not_change_
                          ["complaints", "wifi"],
                          theme="dark", style="carto-darkmatter", center=(-6.17, 106.63), zoom=11,
                          boundaries={"type": "FeatureCollection", "features": []})
-    assert [t["visible"] for t in figure["data"]] == [True, False, True]
+    # complaints as dots; each device kind as rings (in the ring colour, no hover) under its dots
+    assert [t["visible"] for t in figure["data"]] == [True, False, False, True, True]
+    ring, dots = figure["data"][1], figure["data"][2]
+    assert ring["marker"]["color"] == RING_COLOURS["dark"] and ring["hoverinfo"] == "skip"
+    assert [r - d for r, d in zip(ring["marker"]["size"], dots["marker"]["size"])] == [2 * RING_WIDTH] * 2
+    assert max(dots["marker"]["size"]) > max(figure["data"][0]["marker"]["size"])  # a device down outsizes any complaint
     assert figure["layout"]["map"]["layers"][0]["type"] == "line"
     pd.testing.assert_frame_equal(complaints_frame, before[0])
     pd.testing.assert_frame_equal(cameras, before[1])
@@ -128,7 +133,8 @@ def test_the_map_patch_replaces_points_in_place_and_leaves_visibility_alone():
               "wifi": device_layer(cameras, "wifi", "id")}
     operations = layered_map_patch(layers).to_plotly_json()["operations"]
     touched = {tuple(op["location"]) for op in operations}
-    assert ("data", 0, "lat") in touched and ("data", 2, "marker", "color") in touched
+    assert ("data", 0, "lat") in touched and ("data", 2, "marker", "color") in touched  # cctv's dots
+    assert ("data", 1, "marker", "size") in touched and ("data", 4, "lat") in touched  # its rings; wifi's dots
     assert not any("visible" in location for location in touched)
     assert all(op["operation"] == "Assign" for op in operations)
 
@@ -207,7 +213,8 @@ def test_a_refresh_patches_the_maps_in_place_instead_of_rebuilding_them(city_db)
     overview = sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/")]
     with app.server.test_request_context("/"):
         first, built, message, _age = overview.update_map(0, None, ["complaints", "cctv", "wifi"])
-        assert isinstance(first, dict) and len(first["data"]) == 3 and built["zoom"] > 0 and message is None
+        assert isinstance(first, dict) and len(first["data"]) == 5 and built["zoom"] > 0 and message is None
+        assert built["traces"] == {"complaints": [0], "cctv": [1, 2], "wifi": [3, 4]}
         again, built_again, _, _ = overview.update_map(1, built, ["complaints"])
         assert isinstance(again, Patch) and built_again is dash.no_update
         assert {tuple(op["location"]) for op in again.to_plotly_json()["operations"]} >= {("data", 0, "lat")}
