@@ -28,6 +28,7 @@ PAGES = {
     "briefing": STAFF | {"evaluator", "wall"},
     "sources": STAFF,
     "upload": {"admin", "operator"},
+    "evidence": {"admin", "operator"},
     "admin": {"admin"},
     "not_found_404": EVERYONE,
 }
@@ -62,6 +63,7 @@ ENDPOINTS = {
     "/api/devices/<kind>/down": ("/api/devices/wifi/down", PEOPLE),
     "/briefing/chart/<name>.png": ("/briefing/chart/complaints.png", PEOPLE),
     "/briefing/export.pdf": ("/briefing/export.pdf", PEOPLE),
+    "/evidence/file/<int:item_id>": ("/evidence/file/1", PEOPLE),  # 404 for people: item 1 is a demo link
     "/api/v1/sources/<source>/<kind>": ("/api/v1/sources/complaints/complaints", "key"),
     "/api/v1/openapi.json": ("/api/v1/openapi.json", PEOPLE | {"wall"}),
 }

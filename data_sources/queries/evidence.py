@@ -31,7 +31,7 @@ def items(city_code: str, section: str | None = None, indicator_code: str | None
     stmt = stmt.order_by(EvidenceItem.year.desc().nulls_last(), EvidenceItem.id)
     with database.engine.connect() as conn:
         frame = to_frame(conn.execute(stmt), columns=ITEM_COLUMNS)
-    frame["details"] = [json.loads(d) if d else {} for d in frame["details"]]
+    frame["details"] = [json.loads(d) if isinstance(d, str) and d else {} for d in frame["details"]]
     return frame
 
 
@@ -69,3 +69,9 @@ def portfolio_summary(city_code: str) -> dict:
     return {"total": sum(r[1] for r in rows), "up": int(sum(r[2] or 0 for r in rows)),
             "watched": sum(r[3] for r in rows), "sso_ready": int(sum(r[4] or 0 for r in rows)),
             "groups": {r[0]: r[1] for r in rows}}
+
+
+def forget() -> None:
+    """Drop the cached items and portfolio (after a change, so every page shows it at once)."""
+    for function in (items, portfolio, portfolio_summary):
+        cache.delete_memoized(function)
