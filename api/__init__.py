@@ -6,9 +6,10 @@ from api.devices import blueprint as devices_blueprint
 from api.evidence import blueprint as evidence_blueprint
 from api.health import blueprint as health_blueprint
 from api.ingest import blueprint as ingest_blueprint
+from api.kpi_template import blueprint as kpi_template_blueprint
 from api.preferences import blueprint as preferences_blueprint
 
 BLUEPRINTS = (health_blueprint, complaints_blueprint, devices_blueprint, briefing_blueprint, ingest_blueprint,
-              preferences_blueprint, evidence_blueprint)
+              preferences_blueprint, evidence_blueprint, kpi_template_blueprint)
 
 __all__ = ["BLUEPRINTS"]

@@ -5,19 +5,21 @@ The file stays in the browser (the upload's contents); nothing is kept on the se
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from components import kpi_upload
 from components import upload as ui
 from components.cards import card
 from components.controls import dropdown
 from components.i18n import t
 from components.tiles import error_panel
 from data_sources.db import database
-from data_sources.ingest import upload
+from data_sources.ingest import kpi_template, upload
 from data_sources.ingest.feeds import KINDS, WrongFeed
 from data_sources.ingest.mapping import (
     MappingError,
@@ -42,13 +44,14 @@ IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
 FIELD = f"{PAGE}-field"  # pattern-matching id type of the mapping dropdowns
 
 
-def layout(**_query):
+def layout(source: str | None = None, **_query):
     lang = ctx.language()
     sources = upload.upload_sources(ctx.current_profile())
+    chosen = source if source in {s.key for s in sources} else (sources[0].key if sources else None)
     label = lambda key, control: html.Div([dbc.Label(t(key, lang), className="small mb-0"), control])  # noqa: E731
     choose = dbc.Row([
         dbc.Col(label("upload.source", dropdown(lang, id=IDS["source"], options=ui.source_options(sources, lang),
-                                                   value=sources[0].key if sources else None, clearable=False)), md=4),
+                                                   value=chosen, clearable=False)), md=4),
         dbc.Col(label("upload.kind", dropdown(lang, id=IDS["kind"], clearable=False)), md=4),
         dbc.Col(label("upload.separator", dropdown(lang, id=IDS["separator"], options=ui.separator_options(lang),
                                                       value="auto", clearable=False)), md=4),
@@ -93,6 +96,21 @@ def _table(contents, separator: str | None):
     return read_table(upload.decode_contents(contents), separator=None if separator in (None, "auto") else separator)
 
 
+def _prepared(table, kind: str):
+    """(table, rows skipped, checks): a filled KPI template keeps its rows with a value and is
+    checked against the catalogue; any other file is taken as it is."""
+    if kind == "kpi-values" and kpi_template.is_template(table):
+        kept, skipped = kpi_template.fillable(table)
+        return kept, skipped, partial(kpi_template.row_problems, profile=ctx.current_profile())
+    return table, None, None
+
+
+def _who() -> str | None:
+    """Who uploads (recorded with each KPI value they report)."""
+    who = ctx.identity()
+    return who.actor if who else None
+
+
 @callback(Output(IDS["kind"], "options"), Output(IDS["kind"], "value"), Input(IDS["source"], "value"))
 def choose_kinds(source_key: Text):
     sources = {s.key: s for s in upload.upload_sources(ctx.current_profile())}
@@ -113,12 +131,17 @@ def read_file(contents: Text, kind: Text, separator: Text, filename: Text):
         table = _table(contents, separator)
     except UnreadableFile as exc:
         return None, ui.message(str(exc), lang, lead="upload.error.file"), None, None, ".", None
-    mapping = propose(table, kind, ctx.current_profile())
+    mapping, notice = propose(table, kind, ctx.current_profile()), None
+    if kpi_template.is_template(table):  # an agency's filled template maps itself
+        if kind == "kpi-values":
+            mapping = mapping | {"fields": dict(kpi_template.MAPPING["fields"]), "values": {}, "date_format": None,
+                                 "decimal": kpi_template.MAPPING["decimal"]}
+        notice = kpi_upload.template_notice(table, kind, upload.upload_sources(ctx.current_profile()), lang)
     header = table.describe() | {"filename": filename}
     form = ui.mapping_form(fields_of(kind), table.columns, mapping["fields"], FIELD, lang)
     values = json.dumps(mapping["values"], ensure_ascii=False, indent=1) if mapping["values"] else None
-    return (header, ui.file_summary(filename, table.describe(), lang), form, mapping["date_format"], mapping["decimal"],
-            values)
+    return (header, [ui.file_summary(filename, table.describe(), lang), notice], form, mapping["date_format"],
+            mapping["decimal"], values)
 
 
 def _mapping(kind, header, ids, columns, date_format, decimal, values_text) -> dict:
@@ -151,8 +174,9 @@ def show_preview(columns: list[str | None] | None, date_format: Text, decimal: T
         return None, html.Div(t("upload.preview.empty", lang), className="text-muted"), None, True, True
     try:
         mapping = _mapping(kind, header, ids, columns, date_format, decimal, values_text)
-        table = _table(contents, mapping["separator"])
-        rows = upload.preview(database.engine, ctx.current_profile(), source, kind, table, mapping, now=ctx.now())
+        table, _skipped, checks = _prepared(_table(contents, mapping["separator"]), kind)
+        rows = upload.preview(database.engine, ctx.current_profile(), source, kind, table, mapping, now=ctx.now(),
+                              reported_by=_who(), checks=checks)
     except (MappingError, UnreadableFile, LookupError, WrongFeed) as exc:
         problems = exc.problems if isinstance(exc, MappingError) else [str(exc)]
         return None, None, ui.message(html.Ul([html.Li(p) for p in problems]), lang, lead="upload.error.mapping"), True, True
@@ -173,14 +197,17 @@ def run_import(_clicks, mapping_data: Data, contents: Text, filename: Text, sour
         if kind not in KINDS:
             raise MappingError([f"{kind!r} is not a kind of record"])
         mapping = normalise(mapping_data, kind)
-        table = _table(contents, mapping["separator"])
+        table, skipped, checks = _prepared(_table(contents, mapping["separator"]), kind)
         report = upload.import_table(database.engine, ctx.current_profile(), source, kind, table, mapping,
-                                     now=ctx.now(), filename=filename if isinstance(filename, str) else None)
+                                     now=ctx.now(), filename=filename if isinstance(filename, str) else None,
+                                     reported_by=_who(), checks=checks)
     except (MappingError, UnreadableFile, LookupError, WrongFeed) as exc:
         return ui.message(str(exc), lang, lead="upload.error.import")
     except SQLAlchemyError as exc:
         return error_panel(type(exc).__name__, lang)
-    return ui.report_panel(report.public(), lang)
+    if skipped is None:
+        return ui.report_panel(report.public(), lang)
+    return [ui.report_panel(report.public(), lang), kpi_upload.row_report(table, report.public(), skipped, lang)]
 
 
 @callback(Output(IDS["download"], "data"), Input(IDS["save"], "n_clicks"), State(IDS["mapping"], "data"),

@@ -105,11 +105,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "services.upload.result": {"id": "Hasil", "en": "Result"},
     "services.upload.reason": {"id": "Keterangan", "en": "Reason"},
     "services.upload.skipped": {"id": "{count} baris tanpa nilai dilewati.", "en": "{count} rows without a value skipped."},
-    "services.upload.result.created": {"id": "baru", "en": "created"},
-    "services.upload.result.updated": {"id": "dikoreksi", "en": "updated"},
-    "services.upload.result.unchanged": {"id": "tidak berubah", "en": "unchanged"},
-    "services.upload.result.rejected": {"id": "ditolak", "en": "rejected"},
-    "services.upload.result.duplicate": {"id": "ganda", "en": "duplicate"},
     # the briefing's sentence on late reports
     "briefing.sentence.kpis.late": {"id": "{count} laporan KPI terlambat: {items}.", "en": "{count} late KPI reports: {items}."},
     "briefing.sentence.kpis.late_one": {"id": "1 laporan KPI terlambat: {items}.", "en": "1 late KPI report: {items}."},

@@ -21,11 +21,14 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import functools
+import inspect
 import json
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import Connection, Engine
 
@@ -41,6 +44,7 @@ from data_sources.ingest.validation import in_order
 PREVIEW_ROWS = 20
 MAX_LISTED_REASONS = 50  # in the command's printout
 _ID_FIELDS = ("external_id", "device_id", "kpi")
+Checks = Callable[[list[dict]], dict[int, str]]  # mapped records -> {position: why the row is refused}
 
 
 @dataclass
@@ -111,14 +115,21 @@ def _record_id(record: dict) -> str | None:
 
 
 def _outcomes(conn: Connection, profile: CityProfile, source: Source, kind: str, mapped: Mapped, mapping: dict,
-              now: datetime) -> list[Outcome]:
-    """The rows whose values converted go through the kind's store; one outcome per row, by its
-    position, each reason starting with the row number and naming the columns."""
+              now: datetime, reported_by: str | None = None, checks: Checks | None = None) -> list[Outcome]:
+    """The rows whose values converted (and pass ``checks``) go through the kind's store, told who
+    reported them where it records that; one outcome per row, by its position, each reason
+    starting with the row number and naming the columns."""
     record_kind = KINDS[kind]
     if source.feed != record_kind.feed:
         raise WrongFeed(f"source {source.key} carries {source.feed}, not {record_kind.feed}")
+    if checks is not None:
+        found = checks(mapped.records)
+        mapped.problems.update({p: r for p, r in found.items() if p not in mapped.problems})
+    store = record_kind.store
+    if reported_by and "reported_by" in inspect.signature(store).parameters:
+        store = functools.partial(store, reported_by=reported_by)
     good = [p for p in range(len(mapped.records)) if p not in mapped.problems]
-    outcomes = record_kind.store(conn, profile, source, [mapped.records[p] for p in good], now) if good else []
+    outcomes = store(conn, profile, source, [mapped.records[p] for p in good], now) if good else []
     for outcome in outcomes:
         outcome.index = good[outcome.index]
         outcome.reason = name_columns(outcome.reason, mapping) if outcome.reason else outcome.reason
@@ -131,18 +142,23 @@ def _outcomes(conn: Connection, profile: CityProfile, source: Source, kind: str,
 
 
 def import_table(engine: Engine, profile: CityProfile, source_key: str, kind: str, table: Table, mapping: dict, *,
-                 now: datetime | None = None, filename: str | None = None) -> Report:
-    """Store every row of ``table`` through ``mapping`` as one run of source ``source_key``.
-    Raises ``LookupError`` for an unknown source, ``WrongFeed`` for a source of another feed."""
+                 now: datetime | None = None, filename: str | None = None, reported_by: str | None = None,
+                 checks: Checks | None = None) -> Report:
+    """Store every row of ``table`` through ``mapping`` as one run of source ``source_key``
+    (``reported_by``: the person uploading; ``checks``: records -> {position: reason} of rows
+    to refuse before the store). Raises ``LookupError`` for an unknown source, ``WrongFeed`` for
+    a source of another feed."""
     mapped = apply_mapping(table, mapping, kind, profile.timezone)
     label = f"{KINDS[kind].label} via upload" + (f" of {filename}" if filename else "")
     return run_batch(engine, profile.code, source_key,
-                     lambda conn, source, at: _outcomes(conn, profile, source, kind, mapped, mapping, at),
+                     lambda conn, source, at: _outcomes(conn, profile, source, kind, mapped, mapping, at, reported_by,
+                                                        checks),
                      label=label, now=now, record_kind=kind)
 
 
 def preview(engine: Engine, profile: CityProfile, source_key: str, kind: str, table: Table, mapping: dict, *,
-            now: datetime, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
+            now: datetime, limit: int = PREVIEW_ROWS, reported_by: str | None = None,
+            checks: Checks | None = None) -> list[PreviewRow]:
     """The first ``limit`` rows as the import would store them, with the same outcomes and reasons;
     the store runs in a transaction that is rolled back, so nothing is written."""
     mapped = apply_mapping(table.head(limit), mapping, kind, profile.timezone)
@@ -150,7 +166,7 @@ def preview(engine: Engine, profile: CityProfile, source_key: str, kind: str, ta
         transaction = conn.begin()
         try:
             outcomes = _outcomes(conn, profile, find_source(conn, profile.code, source_key), kind, mapped, mapping,
-                                 now)
+                                 now, reported_by, checks)
         finally:
             transaction.rollback()
     return [PreviewRow(mapped.row_numbers[o.index], mapped.records[o.index], o.result, o.reason) for o in outcomes]

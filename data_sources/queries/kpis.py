@@ -173,6 +173,17 @@ def revisions(city_code: str, code: str, limit: int = 50) -> pd.DataFrame:
         return to_frame(conn.execute(stmt), columns=REVISION_COLUMNS)
 
 
+def agency_values(city_code: str, agency: str, first: date) -> pd.DataFrame:
+    """The stored values of one agency's KPIs from period ``first`` on (not cached: a template
+    shows what is stored when it is made). Columns: code, period_start, value."""
+    stmt = (select(KpiDefinition.code, KpiValue.period_start, KpiValue.value)
+            .join(KpiValue, KpiValue.kpi_id == KpiDefinition.id)
+            .join(Agency, Agency.id == KpiDefinition.agency_id)
+            .where(KpiDefinition.city_code == city_code, Agency.code == agency, KpiValue.period_start >= first))
+    with database.engine.connect() as conn:
+        return to_frame(conn.execute(stmt), columns=["code", "period_start", "value"])
+
+
 # --- what the wall and the briefing count ---------------------------------------------------------
 
 
