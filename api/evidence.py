@@ -39,3 +39,9 @@ def evidence_file(item_id: int):
                        conditional=True, max_age=0)
     answer.headers["Cache-Control"] = "private, no-cache"
     return answer
+
+
+@blueprint.get("/evidence/file/<path:anything>")
+def not_an_item(anything: str):
+    """Anything else under /evidence/file/ is not a file (rather than the pages' HTML shell)."""
+    abort(404)

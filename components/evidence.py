@@ -92,19 +92,25 @@ def _joined(parts: list) -> list:
     return out
 
 
+def _str(value) -> str | None:
+    """A text cell, None for a missing one (pandas gives NaN)."""
+    return value if isinstance(value, str) and value else None
+
+
 def item_entry(row: dict, lang: str) -> html.Div:
     """One item: its title linked to its file (``/evidence/file/<id>``) or its address, kind, year,
     what its kind adds, and a delete button."""
-    title = row[f"title_{lang}"] or row["title_id"]
-    has_file = bool(row.get("stored_name"))
-    href = f"/evidence/file/{int(row['id'])}" if has_file else row.get("url")
+    title = _str(row.get(f"title_{lang}")) or row["title_id"]
+    has_file = _str(row.get("stored_name")) is not None
+    href = f"/evidence/file/{int(row['id'])}" if has_file else _str(row.get("url"))
     facts = [t(f"evidence.kind.{row['kind']}", lang)]
     if row.get("year") is not None and not pd.isna(row["year"]):
         facts.append(str(int(row["year"])))
     if has_file:
         facts.append(t("evidence.list.file", lang, type=_FILE_TYPES.get(row.get("mime_type"), "?"),
                        size=megabytes(float(row.get("size_bytes") or 0), lang)))
-    badges = [dbc.Badge(t("evidence.list.demo", lang), color="secondary", className="ms-1")] if row.get("demo") else []
+    badges = [dbc.Badge(t("evidence.list.demo", lang), color="secondary", className="ms-1")] if row.get("demo") is True \
+        or row.get("demo") == 1 else []
     link = html.A(title, href=href, target="_blank", rel="noopener noreferrer", className="evidence-title") \
         if href else html.Span(title, className="evidence-title")
     return html.Div([
@@ -176,12 +182,13 @@ def portfolio_table(frame: pd.DataFrame, lang: str) -> html.Div:
     rows = []
     for r in order.to_dict("records"):
         state = r["state"] if isinstance(r["state"], str) else None
-        name = html.A(r["name"], href=r["url"], target="_blank", rel="noopener noreferrer") if r["url"] else r["name"]
+        name = html.A(r["name"], href=r["url"], target="_blank", rel="noopener noreferrer") if _str(r["url"]) \
+            else r["name"]
         users = r["users_last_month"]
         rows.append(html.Tr([
             html.Td(name), html.Td(t(f"portfolio.group.{r['app_group']}", lang) if r["app_group"] in APP_GROUPS
                                    else r["app_group"]),
-            html.Td(r[agency] or r["agency"] or "–"),
+            html.Td(_str(r[agency]) or _str(r["agency"]) or "–"),
             html.Td(t("portfolio.sso.yes" if r["sso_ready"] else "portfolio.sso.no", lang)),
             html.Td(formatting.number(None if users is None or pd.isna(users) else int(users), lang),
                     className="text-end"),

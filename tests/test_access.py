@@ -64,6 +64,7 @@ ENDPOINTS = {
     "/briefing/chart/<name>.png": ("/briefing/chart/complaints.png", PEOPLE),
     "/briefing/export.pdf": ("/briefing/export.pdf", PEOPLE),
     "/evidence/file/<int:item_id>": ("/evidence/file/1", PEOPLE),  # 404 for people: item 1 is a demo link
+    "/evidence/file/<path:anything>": ("/evidence/file/x.pdf", PEOPLE),  # 404 for people
     "/api/v1/sources/<source>/<kind>": ("/api/v1/sources/complaints/complaints", "key"),
     "/api/v1/openapi.json": ("/api/v1/openapi.json", PEOPLE | {"wall"}),
 }
