@@ -18,7 +18,7 @@ from cities import CityProfile
 from components.i18n import t
 from data_sources.queries import briefing as queries
 from data_sources.queries import kpis
-from data_sources.rules.periods import Period, parse_period
+from data_sources.rules.periods import Period, local_today, parse_period
 from reports import charts
 from reports import sentences as words
 
@@ -76,9 +76,12 @@ def devices_section(scope: Scope) -> dict:
 
 
 def kpis_section(scope: Scope) -> dict:
-    """status (``queries.kpis.status``), sentences, table of the KPIs off target."""
+    """status (``queries.kpis.status``), late (``queries.kpis.late_reports`` today: ``scope.now``),
+    sentences, table of the KPIs off target."""
     status = kpis.status(scope.profile.code)
-    return {"status": status, "sentences": [words.kpi_sentence(status, scope.lang)],
+    late = kpis.late_reports(scope.profile.code, local_today(scope.now, scope.profile.timezone))
+    return {"status": status, "late": late,
+            "sentences": [words.kpi_sentence(status, scope.lang), words.late_sentence(late, scope.lang)],
             "table": words.kpi_table(status["off"], {a.code: a.name for a in scope.profile.agencies}, scope.lang)}
 
 

@@ -14,6 +14,7 @@ from babel.dates import format_date
 
 from components import formatting
 from components.i18n import t
+from data_sources.rules import reporting
 
 _LOCALES = {"id": "id_ID", "en": "en_GB"}
 
@@ -142,6 +143,23 @@ def kpi_sentence(status: dict, lang: str) -> str:
         return t("briefing.sentence.kpis.no_previous", lang, off=off, total=total, month=month)
     return t("briefing.sentence.kpis", lang, off=off, total=total, month=month,
              previous=formatting.number(status["previous_off_target"], lang))
+
+
+def late_sentence(late: pd.DataFrame, lang: str, listed: int = 6) -> str:
+    """'3 laporan KPI terlambat: DLH (Sampah terangkut ke TPA, Okt 2026), DISKOMINFO (...; ...).'
+    ``late``: ``queries.kpis.late_reports`` (late longest first), at most ``listed`` reports
+    named, per agency in that order."""
+    if late.empty:
+        return t("briefing.sentence.kpis.none_late", lang)
+    shown, by_agency = late.head(listed), {}
+    for row in shown.itertuples():
+        name = row.name_en if lang == "en" else row.name_id
+        by_agency.setdefault(row.agency, []).append(f"{name}, {reporting.label(row.period_start, row.period, lang)}")
+    items = ", ".join(f"{agency} ({'; '.join(reports)})" for agency, reports in by_agency.items())
+    if len(late) > listed:
+        items += " " + t("briefing.sentence.kpis.late_more", lang, count=formatting.number(len(late) - listed, lang))
+    key = "briefing.sentence.kpis.late_one" if len(late) == 1 else "briefing.sentence.kpis.late"
+    return t(key, lang, count=formatting.number(len(late), lang), items=items)
 
 
 # --- tables (rows of formatted text, for the page and the PDF) ----------------------------------

@@ -90,6 +90,26 @@ def test_kpi_sentence():
     assert words.kpi_sentence(dict(base, total=0), "id") == "Belum ada nilai KPI layanan."
 
 
+def test_late_sentence_names_each_agency_its_kpis_and_periods():
+    columns = ["agency", "code", "name_id", "name_en", "period", "period_start", "late_since"]
+    late = pd.DataFrame([
+        ("DPUPR", "jalan_mantap", "Jalan kondisi mantap", "Roads in good condition", "quarterly", date(2026, 4, 1),
+         date(2026, 7, 11)),
+        ("DLH", "sampah_terangkut", "Sampah terangkut", "Garbage hauled", "monthly", date(2026, 10, 1),
+         date(2026, 11, 11)),
+        ("DPUPR", "genangan_surut", "Genangan surut", "Floods receding", "monthly", date(2026, 10, 1),
+         date(2026, 11, 11)),
+    ], columns=columns)
+    assert words.late_sentence(late, "id") == ("3 laporan KPI terlambat: DPUPR (Jalan kondisi mantap, T2 2026; "
+                                               "Genangan surut, Okt 2026), DLH (Sampah terangkut, Okt 2026).")
+    assert words.late_sentence(late, "en") == ("3 late KPI reports: DPUPR (Roads in good condition, Q2 2026; "
+                                               "Floods receding, Oct 2026), DLH (Garbage hauled, Oct 2026).")
+    assert words.late_sentence(late.iloc[1:2], "id") == "1 laporan KPI terlambat: DLH (Sampah terangkut, Okt 2026)."
+    assert words.late_sentence(late, "id", listed=1) == ("3 laporan KPI terlambat: DPUPR (Jalan kondisi mantap, "
+                                                         "T2 2026) dan 2 lainnya.")
+    assert words.late_sentence(late.iloc[:0], "en") == "Every KPI report arrived on time."
+
+
 def test_tables_are_formatted_text():
     agencies = pd.DataFrame({"code": ["DPUPR"], "name": ["Dinas PUPR"], "received": [1234], "received_previous": [1000],
                              "late": [14], "late_previous": [9], "share_on_time": [0.875],

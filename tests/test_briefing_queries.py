@@ -149,3 +149,15 @@ def test_kpi_status_counts_the_newest_values_off_target(bound):
     gaps = ((status["off"]["value"] - status["off"]["target"]).abs() / status["off"]["target"].abs()).tolist()
     assert gaps == sorted(gaps, reverse=True)  # furthest from target first (the wall's list, the briefing's table)
     assert 0 <= status["previous_off_target"] <= status["previous_total"] <= status["total"]
+
+
+def test_the_kpi_section_says_which_reports_are_late(bound):
+    from reports.briefing import Scope, kpis_section
+
+    for lang, expected in (("id", "2 laporan KPI terlambat: DISKOMINFO (Ketersediaan CCTV, Okt 2026; "
+                                  "Ketersediaan WiFi publik, Okt 2026)."),
+                           ("en", "2 late KPI reports: DISKOMINFO (CCTV availability, Oct 2026; "
+                                  "Public WiFi availability, Oct 2026).")):
+        section = kpis_section(Scope(PROFILE, parse_period({}, FIXED_NOW, TZ), lang, FIXED_NOW))
+        assert section["sentences"][-1] == expected
+        assert list(section["late"]["code"]) == ["uptime_cctv", "uptime_wifi"]
