@@ -46,8 +46,8 @@ def detail_figure(values: pd.DataFrame, periods: list[date], row, *, lang: str, 
     amber = None if pd.isna(row["amber"]) else float(row["amber"])
     by_period = dict(zip(values["period_start"], values["value"]))
     labels = [reporting.label(p, kind, lang) for p in periods]
-    ys = [by_period.get(p) for p in periods]
-    statuses = [kpi_status(v, row["target"], row["direction"], amber) if v is not None else "no_data" for v in ys]
+    ys = [None if pd.isna(v) else float(v) for v in (by_period.get(p) for p in periods)]
+    statuses = [kpi_status(v, row["target"], row["direction"], amber) for v in ys]
     shown = [s if s in COLOURS else "met" for s in statuses]
     backdrop = "rgba(18,25,34,0.8)" if theme == "dark" else "rgba(255,255,255,0.8)"
     every = -(-len(labels) // 12)  # at most 12 period labels on the axis
