@@ -56,6 +56,8 @@ def freshness_strip(problems: list[dict], now: datetime, *, lang: str, tz: str, 
                                 className=f"freshness-item freshness-{problem['level']}",
                                 **{"data-source": problem["key"], "data-freshness": problem["level"],
                                    "data-failing": "true" if problem["failing"] else "false"}))
+    if any(problem["failing"] for problem in problems):  # a source failing: a banner across the page
+        return [html.Div(badges, className="freshness-banner", role="alert", **{"data-banner": "failing"})]
     return badges
 
 

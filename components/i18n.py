@@ -196,6 +196,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tile.updated": {"id": "Diperbarui {age}", "en": "Updated {age}"},
     "tile.stale_since": {"id": "Data basi sejak {time}", "en": "Stale since {time}"},
     "tile.no_data": {"id": "Belum ada data", "en": "No data yet"},
+    "tile.stale_badge": {"id": "DATA BASI", "en": "STALE DATA"},
     "tile.error": {"id": "Data tidak dapat dimuat: {reason}", "en": "Could not load data: {reason}"},
     "tile.database_away": {"id": "Basis data tidak dapat dihubungi atau tidak menjawab; data muncul lagi begitu "
                                  "tersambung ({reason})",

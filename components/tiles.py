@@ -46,6 +46,7 @@ def kpi_tile(kpi: str, label: str, value: str, *, detail: str | None = None, upd
     if now is not None and (updated_at is not None or budget_seconds is not None):  # a source that never succeeded is red
         level, footer = freshness_note(updated_at, now, budget_seconds, lang=lang, tz=tz, tz_label=tz_label)
     body = [
+        stale_badge(updated_at, now, lang) if level != "fresh" else None,
         html.Div(label, className="kpi-label"),
         html.Div(value, className=f"kpi-value text-{emphasis}" if emphasis else "kpi-value", **{"data-kpi": kpi}),
     ]
@@ -53,11 +54,20 @@ def kpi_tile(kpi: str, label: str, value: str, *, detail: str | None = None, upd
         body.append(html.Div(detail, className="kpi-detail"))
     if footer:
         body.append(html.Div(footer, className="kpi-age", **{"data-freshness": level}))
+    body = [part for part in body if part is not None]
     classes = " ".join(["kpi-tile", f"freshness-{level}", *(["kpi-tile-hero"] if hero else []),
                         *(["kpi-alarm"] if alarm else [])])
     wrap = "kpi-tile-wrap kpi-tile-wrap-hero" if hero else "kpi-tile-wrap"
     return html.Div(dbc.Card(dbc.CardBody(body), className=classes), className=wrap,
                     id=f"tile-{kpi}", **{"data-kpi-tile": kpi, "data-freshness": level})
+
+
+def stale_badge(updated_at: datetime | None, now: datetime, lang: str) -> html.Div:
+    """The mark a tile wears while its data is older than its source's budget: large, and in
+    words, so a stale number is not read as a current one from across the room."""
+    age = formatting.age(updated_at, now, lang) if updated_at is not None else t("tile.no_data", lang)
+    return html.Div([html.Span(t("tile.stale_badge", lang), className="stale-badge-word"),
+                     html.Span(age, className="stale-badge-age")], className="stale-badge", role="status")
 
 
 def error_tile(kpi: str, label: str, reason: str, lang: str = "id") -> dbc.Card:

@@ -111,3 +111,14 @@ def test_a_tile_whose_source_never_updated_is_red_not_current():
     assert age.children == "Belum ada data"
     no_source = kpi_tile("complaints_open", "Aduan terbuka", "0", now=NOW)
     assert _props(no_source)["data-freshness"] == "fresh"  # no source to age: no age line
+
+
+def test_a_stale_tile_wears_a_badge_in_words_with_the_age():
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
+    stale = kpi_tile("cameras_down", "CCTV mati", "2", updated_at=now - timedelta(hours=3), budget_seconds=900, now=now)
+    badge = _find(stale, lambda c: getattr(c, "className", "") == "stale-badge")
+    assert badge.children[0].children == "DATA BASI" and badge.children[1].children == "3 jam lalu"
+    fresh = kpi_tile("cameras_down", "CCTV mati", "2", updated_at=now - timedelta(minutes=3), budget_seconds=900, now=now)
+    assert _find(fresh, lambda c: getattr(c, "className", "") == "stale-badge") is None

@@ -83,11 +83,15 @@ def test_the_strip_lists_stale_and_failing_sources_worst_first():
     assert [(p["key"], p["level"], p["failing"]) for p in problems] == [
         ("never", "red", False), ("kpi_sheet", "red", True), ("wifi_probe", "red", False), ("cctv_nvr", "amber", False)]
     strip = freshness_strip(problems, NOW, lang="id", tz="Asia/Jakarta", tz_label="WIB")
-    texts = [item.children for item in strip]
+    assert len(strip) == 1 and strip[0].className == "freshness-banner"  # a failing source: a banner across the page
+    texts = [item.children for item in strip[0].children]
     assert texts[0] == "4 sumber bermasalah:"
     assert "KPI: gagal (ValueError: bad sheet)" in texts
     assert "Probe WiFi: basi sejak 23 Nov 2026 14.00 WIB (30 menit lalu)" in texts
     assert "Baru: belum pernah diperbarui" in texts
+    stale_only = freshness_strip([p for p in problems if not p["failing"]], NOW, lang="id", tz="Asia/Jakarta",
+                                 tz_label="WIB")
+    assert stale_only[0].children == "3 sumber bermasalah:"  # stale but not failing: badges, no banner
     ok = freshness_strip([], NOW, lang="en", tz="Asia/Jakarta", tz_label="WIB")
     assert ok[0].children == "All data sources are current"
 
