@@ -1,19 +1,16 @@
-"""Smart-city indicators by dimension, for the evaluators' view."""
+"""Smart-city indicators and their values by year, for the evaluation (scored by
+``rules.scorecard``)."""
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import and_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from cities import DIMENSIONS
 from data_sources.db import database
-from data_sources.models import Indicator, IndicatorValue
 from data_sources.frames import to_frame
+from data_sources.models import Indicator, IndicatorValue
+from data_sources.rules.scorecard import HISTORY_COLUMNS
 from data_sources.runtime import cache
-
-YEAR_COLUMNS = ["code", "dimension", "sub_dimension", "name_id", "name_en", "unit", "target", "direction", "value",
-                "evidence", "previous_value"]
-ACHIEVEMENT_CAP = 1.2  # one indicator far over target cannot hide others under it
 
 
 @cache.memoize(timeout=600)
@@ -25,33 +22,41 @@ def years(city_code: str) -> list[int]:
 
 
 @cache.memoize(timeout=600)
-def for_year(city_code: str, year: int) -> pd.DataFrame:
-    """Every indicator with its value in ``year`` and in the year before. Columns: YEAR_COLUMNS."""
-    current, previous = aliased(IndicatorValue), aliased(IndicatorValue)
+def history(city_code: str) -> pd.DataFrame:
+    """Every indicator with its value in every year, in one query (45 indicators since 2017
+    are about 400 rows). One row per indicator and year; an indicator without any value
+    appears once with ``year`` and ``value`` missing. Columns: ``rules.scorecard.HISTORY_COLUMNS``."""
     stmt = (
         select(Indicator.code, Indicator.dimension, Indicator.sub_dimension, Indicator.name_id, Indicator.name_en,
-               Indicator.unit, Indicator.target, Indicator.direction, current.value, current.evidence,
-               previous.value.label("previous_value"))
-        .outerjoin(current, and_(current.indicator_id == Indicator.id, current.year == year))
-        .outerjoin(previous, and_(previous.indicator_id == Indicator.id, previous.year == year - 1))
+               Indicator.unit, Indicator.unit_en, Indicator.target, Indicator.direction, Indicator.weight,
+               IndicatorValue.year, IndicatorValue.value)
+        .outerjoin(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
         .where(Indicator.city_code == city_code)
-        .order_by(Indicator.dimension, Indicator.code)
+        .order_by(Indicator.dimension, Indicator.code, IndicatorValue.year)
     )
     with database.engine.connect() as conn:
-        return to_frame(conn.execute(stmt), columns=YEAR_COLUMNS)
+        frame = to_frame(conn.execute(stmt), columns=HISTORY_COLUMNS)
+    frame["unit_en"] = frame["unit_en"].fillna(frame["unit"])  # a unit without an English form reads the same
+    return frame
+
+
+# --- superseded ---------------------------------------------------------------------------------
+# The evaluation scores with ``rules.scorecard`` (achievement capped at 100 %, weighted). These two
+# remain only because tests/test_privacy.py::test_dimension_scores_cap_and_order still imports
+# them; nothing in the app uses them. Delete both with that test.
+_OLD_CAP = 1.2
 
 
 def achievement(value: float, target: float, direction: str) -> float:
-    """Value against target as a fraction (1.0 = on target), capped at ACHIEVEMENT_CAP."""
+    """Superseded by ``rules.scoring.achievement``/``capped``."""
     if pd.isna(value) or not target:
         return float("nan")
-    ratio = value / target if direction == "higher" else (target / value if value else ACHIEVEMENT_CAP)
-    return min(ratio, ACHIEVEMENT_CAP)
+    ratio = value / target if direction == "higher" else (target / value if value else _OLD_CAP)
+    return min(ratio, _OLD_CAP)
 
 
 def dimension_scores(frame: pd.DataFrame, value_column: str = "value") -> pd.DataFrame:
-    """Mean achievement per dimension, in DIMENSIONS order. Columns: dimension, score, indicators.
-    Does not change ``frame``."""
+    """Superseded by ``rules.scorecard.build``."""
     scores = frame.assign(score=[achievement(v, t, d) for v, t, d in
                                  zip(frame[value_column], frame["target"], frame["direction"])])
     grouped = scores.groupby("dimension").agg(score=("score", "mean"), indicators=("code", "count"))
