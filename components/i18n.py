@@ -16,6 +16,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.title": {"id": "Live Room", "en": "Live Room"},
     "app.subtitle": {"id": "Pusat Komando", "en": "Command Center"},
     "app.language": {"id": "Bahasa", "en": "Language"},
+    "app.menu": {"id": "Menu", "en": "Menu"},
     "app.theme": {"id": "Tema", "en": "Theme"},
     "app.theme.light": {"id": "Terang", "en": "Light"},
     "app.theme.dark": {"id": "Gelap", "en": "Dark"},

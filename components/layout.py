@@ -8,6 +8,8 @@ from components.i18n import t
 
 IDS = {
     "root": "app-root",
+    "menu": "header-menu",
+    "menu_toggle": "header-menu-toggle",
     "clock": "header-clock",
     "clock_tick": "header-clock-tick",
     "clock_config": "header-clock-config",
@@ -64,7 +66,9 @@ def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str,
         [
             html.Div([html.Span(t("app.title", lang), className="brand"),
                       html.Span(city_name, className="city-name", id="header-city")], className="brand-block"),
-            navigation(pages, lang),
+            html.Button(["☰ ", t("app.menu", lang)], id=IDS["menu_toggle"], className="menu-toggle", type="button",
+                        **{"aria-controls": IDS["menu"]}),
+            dbc.Collapse(navigation(pages, lang), id=IDS["menu"], is_open=False, navbar=True, className="app-menu"),
             html.Div(
                 [
                     html.Span(id=IDS["clock"], className="clock", **{"aria-live": "off"}),
@@ -79,7 +83,7 @@ def header(city_name: str, pages: list[dict], *, lang: str, theme: str, tz: str,
                                                     "locale": "id-ID" if lang == "id" else "en-GB"}),
             dcc.Interval(id=IDS["clock_tick"], interval=1000),
         ],
-        className="app-header",
+        className="app-header navbar-expand-lg",
     )
 
 

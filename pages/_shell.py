@@ -60,6 +60,9 @@ def watch_red_flags(_n, previous: Data):
 
 
 def register(app: dash.Dash) -> None:
+    app.clientside_callback("(n, open) => n ? !open : open", Output(IDS["menu"], "is_open"),
+                            Input(IDS["menu_toggle"], "n_clicks"), State(IDS["menu"], "is_open"),
+                            prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction(namespace="liveroom", function_name="clock"),
                             Output(IDS["clock"], "children"), Input(IDS["clock_tick"], "n_intervals"),
                             Input(IDS["clock_config"], "data"))
