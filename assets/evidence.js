@@ -9,12 +9,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const encoded = comma >= 0 ? contents.length - comma - 1 : contents.length;
       const padding = contents.endsWith("==") ? 2 : (contents.endsWith("=") ? 1 : 0);
       const size = Math.floor(encoded * 3 / 4) - padding;  // base64: 4 characters carry 3 bytes
-      const mb = (bytes) => {
-        const text = (bytes / 1048576).toFixed(1);
-        return limits.decimal === "," ? text.replace(".", ",") : text;
+      // as components/evidence.py file_size: "840 KB" below a megabyte, "18,6 MB" from one on
+      const shown = (bytes) => {
+        if (bytes < 1048576) {
+          const kb = String(bytes ? Math.max(1, Math.round(bytes / 1024)) : 0);
+          return kb.replace(/\B(?=(\d{3})+(?!\d))/g, limits.group) + " KB";
+        }
+        const mb = (bytes / 1048576).toFixed(1).split(".");
+        return mb[0].replace(/\B(?=(\d{3})+(?!\d))/g, limits.group) + limits.decimal + mb[1] + " MB";
       };
-      const fill = (text) => text.replace("{name}", filename || "?").replace("{size}", mb(size))
-        .replace("{limit}", mb(limits.bytes));
+      const fill = (text) => text.replace("{name}", filename || "?").replace("{size}", shown(size))
+        .replace("{limit}", shown(limits.bytes));
       if (size > limits.bytes) {
         return [null, fill(limits.too_big), "small text-danger mt-1"];
       }

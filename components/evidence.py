@@ -19,6 +19,7 @@ from data_sources.queries.evidence import APP_GROUPS, KINDS, SECTIONS
 DELETE = "evidence-delete"  # pattern-matching id type of the delete buttons
 _LOCALES = {"id": "id_ID", "en": "en_GB"}
 _FILE_TYPES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+COLUMNS = ("name", "state", "sso", "users", "group", "agency")  # the portfolio table's, in order
 
 
 def section_options(lang: str) -> list[dict]:
@@ -38,8 +39,11 @@ def maturity_options() -> list[dict]:
     return [{"label": level, "value": level} for level in MATURITY_LEVELS]
 
 
-def megabytes(size: float, lang: str) -> str:
-    return formatting.number(size / 2**20, lang, 1)
+def file_size(size: float, lang: str) -> str:
+    """'840 KB' below a megabyte, '18,6 MB' from one on (binary units, as file managers show them)."""
+    if size < 2**20:
+        return f"{formatting.number(max(1, round(size / 1024)) if size else 0, lang)} KB"
+    return f"{formatting.number(size / 2**20, lang, 1)} MB"
 
 
 def _money(value: float, lang: str) -> str:
@@ -108,7 +112,7 @@ def item_entry(row: dict, lang: str) -> html.Div:
         facts.append(str(int(row["year"])))
     if has_file:
         facts.append(t("evidence.list.file", lang, type=_FILE_TYPES.get(row.get("mime_type"), "?"),
-                       size=megabytes(float(row.get("size_bytes") or 0), lang)))
+                       size=file_size(float(row.get("size_bytes") or 0), lang)))
     badges = [dbc.Badge(t("evidence.list.demo", lang), color="secondary", className="ms-1")] if row.get("demo") is True \
         or row.get("demo") == 1 else []
     link = html.A(title, href=href, target="_blank", rel="noopener noreferrer", className="evidence-title") \
@@ -172,8 +176,8 @@ def portfolio_summary(summary: dict, lang: str) -> html.Div:
 
 
 def portfolio_table(frame: pd.DataFrame, lang: str) -> html.Div:
-    """``queries.evidence.portfolio``: name (linked to its address), group, owner agency, SSO,
-    users last month and its state now; the apps down first."""
+    """``queries.evidence.portfolio``: name (linked to its address), its state now, SSO, users last
+    month, group and owner agency (what matters first, for a phone); the apps down first."""
     if frame.empty:
         return html.Div()
     order = frame.assign(_down=~frame["state"].isin(["online", "degraded"]) & frame["state"].notna())
@@ -186,17 +190,17 @@ def portfolio_table(frame: pd.DataFrame, lang: str) -> html.Div:
             else r["name"]
         users = r["users_last_month"]
         rows.append(html.Tr([
-            html.Td(name), html.Td(t(f"portfolio.group.{r['app_group']}", lang) if r["app_group"] in APP_GROUPS
-                                   else r["app_group"]),
-            html.Td(_str(r[agency]) or _str(r["agency"]) or "–"),
+            html.Td(name, className="portfolio-name"),
+            html.Td(dbc.Badge(t(f"device.state.{state}", lang), color=STATE_BADGES.get(state, "secondary"))
+                    if state in STATE_BADGES else t("portfolio.state.none", lang), **{"data-state": state or ""}),
             html.Td(t("portfolio.sso.yes" if r["sso_ready"] else "portfolio.sso.no", lang)),
             html.Td(formatting.number(None if users is None or pd.isna(users) else int(users), lang),
                     className="text-end"),
-            html.Td(dbc.Badge(t(f"device.state.{state}", lang), color=STATE_BADGES.get(state, "secondary"))
-                    if state in STATE_BADGES else t("portfolio.state.none", lang), **{"data-state": state or ""}),
+            html.Td(t(f"portfolio.group.{r['app_group']}", lang) if r["app_group"] in APP_GROUPS else r["app_group"]),
+            html.Td(_str(r[agency]) or _str(r["agency"]) or "–"),
         ], **{"data-app": r["code"]}))
-    header = [t(f"portfolio.col.{c}", lang) for c in ("name", "group", "agency", "sso", "users", "state")]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, className="text-end" if i == 4 else None)
-                                           for i, h in enumerate(header)])), html.Tbody(rows)],
+    header = [t(f"portfolio.col.{c}", lang) for c in COLUMNS]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h, className="text-end" if c == "users" else None)
+                                           for c, h in zip(COLUMNS, header)])), html.Tbody(rows)],
                       size="sm", striped=True, hover=True, className="table-compact mb-0", id="evidence-portfolio-table")
     return html.Div(table, className="portfolio-table-wrap table-responsive")

@@ -210,7 +210,7 @@ def check_file(name: str | None, content: bytes, max_bytes: int) -> tuple[str, s
     if not content:
         raise EvidenceError("evidence.error.empty", name=shown)
     if len(content) > max_bytes:
-        raise EvidenceError("evidence.error.too_big", name=shown, size=_mb(len(content)), limit=_mb(max_bytes))
+        raise EvidenceError("evidence.error.too_big", name=shown, size=len(content), limit=max_bytes)  # bytes
     extension = os.path.splitext(shown)[1].lower()
     if not any(extension in extensions for extensions in FILE_TYPES.values()):
         raise EvidenceError("evidence.error.type", name=shown)
@@ -218,10 +218,6 @@ def check_file(name: str | None, content: bytes, max_bytes: int) -> tuple[str, s
     if found is None or extension not in FILE_TYPES[found]:
         raise EvidenceError("evidence.error.content", name=shown)
     return found, shown
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.1f}"
 
 
 # --- storing ----------------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ def _form(lang: str) -> list:
               for area in KAMI_AREAS]
     return [
         dcc.Store(id=IDS["limits"], data={"bytes": limit, "decimal": "," if lang == "id" else ".",
+                                          "group": "." if lang == "id" else ",",
                                           "too_big": t("evidence.error.too_big", lang, name="{name}", size="{size}",
                                                        limit="{limit}"),
                                           "chosen": t("evidence.form.chosen", lang, name="{name}", size="{size}")}),
@@ -94,7 +95,7 @@ def _form(lang: str) -> list:
             dbc.Row(scores, className="g-2")], id=IDS["assessment_fields"], className="mt-1", style=hidden),
         dbc.Row([_field(t("evidence.form.url", lang), dbc.Input(id=IDS["url"], type="url", size="sm", maxLength=500,
                                                                 placeholder="https://"))], className="g-2 mt-1"),
-        html.Div(t("evidence.form.file", lang, limit=ui.megabytes(limit, lang)), className="small mt-2 mb-1"),
+        html.Div(t("evidence.form.file", lang, limit=ui.file_size(limit, lang)), className="small mt-2 mb-1"),
         dcc.Upload(id=IDS["file"], children=html.Div([t("evidence.form.drop", lang), " ",
                                                        html.A(t("evidence.form.choose", lang))]),
                    multiple=False, accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg", style=DROP_STYLE),
@@ -197,7 +198,8 @@ def save(clicks: Count, section: Text, indicator: Text, kind: Text, title_id: Te
                                                    score_ids))
         _store(item, held, ctx.now())
     except EvidenceError as exc:
-        message = [html.Strong(t("evidence.error.lead", lang) + " "), t(exc.key, lang, **exc.values)]
+        values = {k: ui.file_size(v, lang) if k in ("size", "limit") else v for k, v in exc.values.items()}
+        message = [html.Strong(t("evidence.error.lead", lang) + " "), t(exc.key, lang, **values)]
         return dbc.Alert(message, color="danger", className="py-2 mb-0"), keep, keep, keep, keep, keep
     except SQLAlchemyError as exc:
         return error_panel(type(exc).__name__, lang), keep, keep, keep, keep, keep

@@ -166,7 +166,7 @@ def test_an_oversized_file_is_refused(store):
     with pytest.raises(EvidenceError) as caught:
         _add_file(engine, directory, "besar.png", big, max_bytes=len(big) - 1)  # ... one byte over the limit
     assert caught.value.key == "evidence.error.too_big"
-    assert caught.value.values["limit"] == f"{(len(big) - 1) / 2**20:.1f}"
+    assert caught.value.values == {"name": "besar.png", "size": len(big), "limit": len(big) - 1}
     assert _add_file(engine, directory, "besar.png", big, max_bytes=len(big)) > 0  # at the limit it is taken
 
 
@@ -397,3 +397,16 @@ def test_text_is_never_a_path(tmp_path):
     with pytest.raises(EvidenceError):
         evidence.stored_path(tmp_path, "../../etc/passwd")
     assert evidence.stored_path(tmp_path, "0" * 32 + ".pdf") == Path(tmp_path) / ("0" * 32 + ".pdf")
+
+
+def test_files_without_an_item_are_found_and_removed(store):
+    engine, directory, _url = store
+    kept = _add_file(engine, directory, "tetap.pdf", make_pdf())
+    orphan = directory / ("f" * 32 + ".pdf")
+    orphan.write_bytes(make_pdf())
+    other = directory / "catatan.txt"  # not a name the store makes: left alone
+    other.write_text("x")
+    with engine.connect() as conn:
+        assert evidence.remove_orphans(conn, directory) == 1
+        assert evidence.file_of(conn, CITY, kept) is not None
+    assert not orphan.exists() and other.exists()
