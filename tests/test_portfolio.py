@@ -177,6 +177,11 @@ def test_the_probe_job_tells_which_apps_are_up(city, health_servers, tmp_path, m
         details = dict(rows(city, """SELECT a.code, s.detail FROM device_samples s JOIN applications a
                                      ON a.device_id = s.device_id"""))
         assert details["UP"] == "HTTP 200" and details["ERR"] == "HTTP 500" and "refused" in details["DOWN"]
+        # the round is a run of the apps' source: its freshness says when they were last checked
+        run = rows(city, """SELECT r.status, r.rows_received, r.message, s.last_success_at FROM source_runs r
+                            JOIN sources s ON s.id = r.source_id WHERE s.key = 'app_monitor' ORDER BY r.id DESC""")[0]
+        assert run[:3] == ("ok", 3, "probe: 1 online, 1 degraded, 1 offline")
+        assert str(run[3]).startswith((FIXED_NOW + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"))
         query_context(city)
         summary = queries.portfolio_summary(CITY)
         assert (summary["up"], summary["total"], summary["watched"], summary["sso_ready"]) == (2, 3, 3, 2)  # "2 of 3 up"

@@ -5,7 +5,9 @@
 them all concurrently (asyncio, a per-check timeout and a concurrency limit), and writes one
 ``DeviceSample`` per device checked (state, latency, a short detail) through
 ``device_state.record_samples``, which also moves each device's state, ``last_seen_at``
-and its timeline by the state rules.
+and its timeline by the state rules; and one run on each source whose devices it checked, so
+the source's freshness says when they were last checked (the WiFi probe's, the portfolio's
+application monitor).
 
 Rules (``ProbeResult.state``):
 
@@ -35,6 +37,7 @@ import httpx
 from sqlalchemy import Engine, select
 
 from data_sources import models as m
+from data_sources.ingest.batch import finish_run, start_run
 from data_sources.rules.device_state import record_samples
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ class ProbeTarget:
     host: str | None = None
     port: int | None = None
     url: str | None = None
+    source_id: int | None = None  # the source the device's samples count for (its freshness)
 
 
 # --- the pure core ------------------------------------------------------------------------------
@@ -196,17 +200,18 @@ async def probe_devices(targets: list[ProbeTarget], *, timeout: float, concurren
 def load_targets(engine: Engine, city_code: str) -> tuple[list[ProbeTarget], list[int]]:
     """The city's active tcp/http devices as targets, and the ids of those that lack the
     address their method needs (not probed: no evidence either way)."""
-    query = (select(m.Device.id, m.Device.check_method, m.Device.host, m.Device.port, m.Device.check_url)
+    query = (select(m.Device.id, m.Device.check_method, m.Device.host, m.Device.port, m.Device.check_url,
+                    m.Device.source_id)
              .where(m.Device.city_code == city_code, m.Device.active.is_(True),
                     m.Device.check_method.in_(PROBE_METHODS))
              .order_by(m.Device.id))
     targets: list[ProbeTarget] = []
     misconfigured: list[int] = []
     with engine.connect() as conn:
-        for device_id, method, host, port, url in conn.execute(query):
+        for device_id, method, host, port, url, source_id in conn.execute(query):
             ok = bool(host and port) if method == "tcp" else bool(url)
             if ok:
-                targets.append(ProbeTarget(device_id, method, host, port, url))
+                targets.append(ProbeTarget(device_id, method, host, port, url, source_id))
             else:
                 misconfigured.append(device_id)
     return targets, misconfigured
@@ -237,9 +242,25 @@ def run_once(engine: Engine, city_code: str, *, now: datetime | None = None, tim
     with engine.begin() as conn:
         record_samples(conn, [{"device_id": device_id, "at": now, "state": r.state, "latency_ms": r.latency_ms,
                                "detail": r.detail[:300]} for device_id, r in results])
+        _record_runs(conn, targets, results, now, started)
     counts = Counter(r.state for _, r in results)
     return {"online": counts["online"], "degraded": counts["degraded"], "offline": counts["offline"],
             "skipped": len(misconfigured), "checked": len(results), "seconds": round(seconds, 3)}
+
+
+def _record_runs(conn, targets: list[ProbeTarget], results: list[tuple[int, ProbeResult]], now: datetime,
+                 started: float) -> None:
+    """One run per source whose devices were probed (a device that does not answer is news, not a
+    failed run), so the source's freshness says when its devices were last checked."""
+    by_source: dict[int, Counter] = {}
+    for target, (_, result) in zip(targets, results):
+        if target.source_id is not None:
+            by_source.setdefault(target.source_id, Counter())[result.state] += 1
+    for source_id, states in by_source.items():
+        checked = sum(states.values())
+        run_id = start_run(conn, source_id, now)
+        finish_run(conn, source_id, run_id, now, started, "ok", checked, checked, 0,
+                   f"probe: {states['online']} online, {states['degraded']} degraded, {states['offline']} offline")
 
 
 # --- command line --------------------------------------------------------------------------------
