@@ -177,9 +177,9 @@ def _trend_tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float, y
     pdf.cell(w - 10, 8, safe_text(t(f"dimension.{tile.dimension}.short", lang)))
     pdf.set_xy(x + 5, y + 3)
     pdf.cell(w - 10, 8, safe_text(tile.score), align="R")
-    _sparkline(pdf, tile, x + 6, y + 13, w - 12, 26, year)
-    pdf.set_xy(x + 5, y + 45)
-    _text(pdf, tile.sentence, 11.5, width=w - 10, height=5.2)
+    _sparkline(pdf, tile, x + 6, y + 13, w - 12, 30, year)
+    pdf.set_xy(x + 5, y + 49)
+    _text(pdf, tile.sentence, 12.5, width=w - 10, height=5.6)
 
 
 def _tiles(pdf: FPDF, slide: Slide, year: int | None, lang: str) -> None:
