@@ -17,6 +17,28 @@
     window.dispatchEvent(new PopStateEvent("popstate", { state: {} }));
   }
 
+  // After a red-flag jump: bring the newest red flag (the latest deadline passed) into view in
+  // the red-flag list and make its row flash; retried while the list is still being filled.
+  function highlightNewFlag(attempt) {
+    let api = null;
+    try { api = window.dash_ag_grid && window.dash_ag_grid.getApi("complaints-red-grid"); } catch (e) { api = null; }
+    let newest = null;
+    if (api) {
+      api.forEachNode((node) => {
+        if (node.data && (!newest || node.data.due_sort > newest.data.due_sort)) { newest = node; }
+      });
+    }
+    if (!newest) {
+      if (attempt < 120) { setTimeout(() => highlightNewFlag(attempt + 1), 250); }  // up to 30 s on a busy screen
+      return;
+    }
+    const id = newest.data.external_id;
+    api.setGridOption("rowClassRules", { "kiosk-new-flag": (params) => !!params.data && params.data.external_id === id });
+    api.redrawRows();
+    api.ensureNodeVisible(newest, "middle");
+    document.documentElement.dataset.kioskHighlight = id;
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     kiosk: {
       // The query string the page was opened with (the server reads the kiosk settings from it).
@@ -53,6 +75,7 @@
           next.since = now;
           next.jumps = (state.jumps || 0) + 1;
           go(config.jump.path);
+          setTimeout(() => highlightNewFlag(0), 300);
           return next;
         }
         const duration = state.index >= 0 ? config.stops[state.index].ms : config.jump.ms;

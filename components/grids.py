@@ -56,6 +56,7 @@ def red_flag_rows(frame: pd.DataFrame, *, lang: str, tz: str, tz_label: str) -> 
             "received_at": formatting.local_datetime(record["received_at"], tz, tz_label, lang),
             "received_sort": pd.Timestamp(record["received_at"]).isoformat(),
             "response_due_at": formatting.local_datetime(record["response_due_at"], tz, tz_label, lang),
+            "due_sort": pd.Timestamp(record["response_due_at"]).isoformat(),  # the newest red flag: the latest deadline
             "overdue": formatting.duration(record["overdue_seconds"], lang),
             "overdue_seconds": round(float(record["overdue_seconds"])),
             "description": record["description"],

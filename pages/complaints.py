@@ -71,24 +71,25 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
         dbc.Row([
             dbc.Col(card([t("complaints.map.title", lang), metric_switch],
                           [html.Div(id=IDS["choropleth_message"]), graph(IDS["choropleth"], "map-graph"),
-                           html.Small(t("complaints.map.click_hint", lang), className="text-body-secondary")]), lg=6),
+                           html.Small(t("complaints.map.click_hint", lang), className="text-body-secondary hint")]),
+                    lg=6),
             dbc.Col(card(t("complaints.points.title", lang),
                           [html.Div(id=IDS["locations_message"], className="small text-body-secondary"),
                            graph(IDS["locations"], "map-graph")]), lg=6),
-        ], className="g-3 mt-1"),
+        ], className="g-3 mt-1 complaints-maps"),
         html.Div(id=IDS["trend_message"]),
         dbc.Row([
             dbc.Col(card(t("complaints.trend.day", lang), graph(IDS["trend_day"])), lg=7),
             dbc.Col(card(t("complaints.trend.hour", lang), graph(IDS["trend_hour"])), lg=5),
-        ], className="g-3 mt-1"),
+        ], className="g-3 mt-1 complaints-trends"),
         html.Div(id=IDS["breakdown_message"]),
         dbc.Row([
             dbc.Col(card(t("complaints.by_category", lang), graph(IDS["by_category"])), lg=6),
             dbc.Col(card(t("complaints.by_agency", lang), graph(IDS["by_agency"])), lg=6),
-        ], className="g-3 mt-1"),
+        ], className="g-3 mt-1 complaints-breakdowns"),
         card([t("complaints.agency_table", lang), _export_buttons("export_csv", "export_xlsx", lang)],
               [html.Div(id=IDS["agency_message"]), grid(IDS["agency_grid"], agency_columns(lang), lang=lang, height="420px")],
-              class_name="mt-3"),
+              class_name="mt-3 complaints-agency-card"),
         card([t("complaints.red_list", lang), _export_buttons("red_csv", "red_xlsx", lang)],
               [html.Div(id=IDS["red_count"], className="mb-2"),
                grid(IDS["red_grid"], red_flag_columns(lang, revealed=ctx.may("personal_data")), lang=lang)],
@@ -103,7 +104,7 @@ def _export_buttons(csv_key: str, xlsx_key: str, lang: str) -> html.Span:
         dbc.Button(t("complaints.export.csv", lang), id=IDS[csv_key], size="sm", color="secondary", outline=True,
                    className="me-2", disabled=not allowed),
         dbc.Button(t("complaints.export.xlsx", lang), id=IDS[xlsx_key], size="sm", color="secondary", outline=True,
-                   disabled=not allowed)], className="float-end")
+                   disabled=not allowed)], className="float-end export-buttons")
 
 
 def _query_string(flt: ComplaintFilter, metric: str) -> str:

@@ -12,6 +12,7 @@ from dash import ClientsideFunction, Input, Output, State, clientside_callback, 
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
+from components.cards import PLACEHOLDER
 from components.i18n import t
 from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
 from components.wall import (COMPLAINT_LAYER, complaint_layer, device_layer, down_device_list, layered_map,
@@ -62,7 +63,8 @@ def layout(**_query):
         _panel("kpis_off", t("wall.kpis_off_target", lang), html.Div(id=IDS["kpis_off"], className="wall-list-wrap")),
     ], className="wall-side")
     map_body = [html.Div(id=IDS["map_message"]), dcc.Store(id=IDS["map_state"]), dcc.Store(id=IDS["map_scale"], data=1.0),
-                dcc.Graph(id=IDS["map"], className="wall-map", config={"displaylogo": False, "displayModeBar": False}),
+                dcc.Graph(id=IDS["map"], className="wall-map", figure=PLACEHOLDER,
+                          config={"displaylogo": False, "displayModeBar": False}),
                 map_legend(ctx.device_kinds(), lang)]
     return html.Div([
         dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
@@ -125,6 +127,13 @@ def update_device_tiles(_n):
     return tiles
 
 
+def _count(shown: int, total: int, lang: str) -> html.Span:
+    """"12 dari 110": the browser (assets/wall.js) puts in how many rows really fit the panel."""
+    total_text = formatting.number(total, lang)
+    return html.Span(t("wall.count", lang, shown=formatting.number(shown, lang), total=total_text),
+                     **{"data-template": t("wall.count", lang, shown="{shown}", total=total_text)})
+
+
 @callback(Output(IDS["kpi_tile"], "children"), Output(IDS["kpis_off"], "children"), Output(IDS["kpis_off_count"], "children"),
           Output(IDS["kpis_off_age"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_kpis(_n):
@@ -139,7 +148,7 @@ def update_kpis(_n):
     tile = kpi_tile("kpis_off_target", t("services.off_target_count", lang), formatting.number(off, lang),
                     detail=t("tile.of_total", lang, total=formatting.number(kpi_status["total"], lang)),
                     emphasis="danger" if off else "success", **ctx.freshness(status, "kpi_sheet"))
-    return (tile, off_target_list(kpi_status["off"], lang), f"({formatting.number(off, lang)})",
+    return (tile, off_target_list(kpi_status["off"], lang), _count(len(kpi_status["off"]), off, lang) if off else None,
             _age(status, "kpi_sheet", lang))
 
 
@@ -152,8 +161,7 @@ def update_red_flags(_n):
         status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         return error_panel(type(exc).__name__, lang), None, None
-    count = t("wall.count", lang, shown=formatting.number(len(result["frame"]), lang),
-              total=formatting.number(result["total"], lang)) if result["total"] else None
+    count = _count(len(result["frame"]), result["total"], lang) if result["total"] else None
     return red_flag_list(result["frame"], result["total"], lang), count, _age(status, "complaints", lang)
 
 
@@ -170,7 +178,7 @@ def update_devices_down(_n):
         return error_panel(type(exc).__name__, lang), None, None
     total = sum(r["total"] for r in results.values())
     shown = down_device_list({kind: r["frame"] for kind, r in results.items()}, now, lang)
-    count = f"({formatting.number(total, lang)})"
+    count = _count(sum(len(r["frame"]) for r in results.values()), total, lang) if total else None
     return shown, count, _age(status, key, lang)
 
 

@@ -97,6 +97,16 @@ def test_kiosk_jumps_to_complaints_on_a_new_red_flag(live_app, writable_city):
              resolve=now + timedelta(days=1))
     WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script("return location.pathname") == "/complaints")
     dash_duo.wait_for_element(".page-complaints", timeout=15)
+    # the wall layout of /complaints: the new flag is highlighted and on the screen, no controls
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda d: d.execute_script("return document.documentElement.dataset.kioskHighlight") == "KIOSK-RED-1")
+    row = dash_duo.find_element("#complaints-red-grid .ag-row.kiosk-new-flag")
+    assert "KIOSK-RED-1" in row.text
+    on_screen = dash_duo.driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight", row)
+    assert on_screen
+    assert not dash_duo.find_element(".filter-bar").is_displayed()
+    save_screenshot(dash_duo.driver, "kiosk-red-flag-jump-1920x1080")
     assert dash_duo.get_logs() == []
 
 
