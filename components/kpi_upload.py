@@ -31,14 +31,14 @@ def row_report(table: Table, report: dict, skipped: list[int], lang: str) -> htm
     """Each imported row of the template (``table``, as imported) with what happened to it and
     why (``batch.Report.public()``), and how many rows without a value were skipped."""
     results = {r["index"]: r for r in report["results"]}
-    header = [t(f"services.upload.{c}", lang) for c in ("row", "kpi", "period", "result", "reason")]
+    header = [t(f"services.upload.{c}", lang) for c in ("row", "kpi", "period", "value", "result", "reason")]
     body = []
     for position, (number, row) in enumerate(zip(table.row_numbers, table.rows)):
         result = results.get(position, {"result": "rejected", "reason": None})
         reason = (result["reason"] or "").removeprefix(f"row {number}: ")
         body.append(html.Tr([
-            html.Td(number), html.Td([html.Code(_cell(row, table, "kode_kpi")), " ", _cell(row, table, "nilai")]),
-            html.Td(_cell(row, table, "periode")),
+            html.Td(number), html.Td(html.Code(_cell(row, table, "kode_kpi"))), html.Td(_cell(row, table, "periode")),
+            html.Td(_cell(row, table, "nilai"), className="text-end"),
             html.Td(dbc.Badge(t(f"upload.result.{result['result']}", lang),
                               color=RESULT_COLOURS.get(result["result"], "secondary"))),
             html.Td(reason, className="small")], **{"data-row": number, "data-result": result["result"]}))

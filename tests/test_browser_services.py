@@ -5,10 +5,11 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from selenium.webdriver.common.by import By
 
 from tests.browser import browser_session, save_screenshot, scroll_sizes, set_viewport, text_of, wait, wait_for_query
 from tests.helpers import FIXED_NOW
-from tests.sql import frame
+from tests.sql import frame, rows
 
 NEWEST_SQL = """SELECT d.code, d.target, d.direction, d.amber, v.value FROM kpi_definitions d
                 JOIN kpi_values v ON v.kpi_id = d.id
@@ -144,4 +145,35 @@ def test_services_on_a_phone(services, lang):
         "const r = document.getElementById('services-detail').getBoundingClientRect();"
         "return r.top >= -1 && r.top < window.innerHeight / 2"))
     save_screenshot(dash_duo.driver, f"services-{lang}-390-detail")
+    assert dash_duo.get_logs() == []
+
+
+def test_an_agency_template_from_services_filled_and_uploaded(live_app, writable_city, tmp_path):
+    dash_duo = live_app(writable_city, frozen_now=FIXED_NOW, role="operator")
+    _open(dash_duo, "?agency=DLH")
+    link = dash_duo.find_element('.services-group-title [data-template="DLH"]').get_attribute("href")
+    book = load_workbook(BytesIO(browser_session(dash_duo.driver).get(link).content))
+    sheet = book["KPI"]
+    assert [r[4].value for r in sheet.iter_rows(min_row=2)] == ["2026-08-01", "2026-09-01", "2026-10-01"]
+    sheet["F4"] = 91.25  # a correction of October
+    path = tmp_path / "templat_DLH.xlsx"
+    book.save(path)
+    # the page's link leads to the upload with the KPI source chosen
+    upload = dash_duo.find_element(".services-templates a[href^='/upload']")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", upload)
+    upload.click()
+    dash_duo.wait_for_element("#upload-file input[type=file]", timeout=20).send_keys(str(path))
+    dash_duo.wait_for_element('#upload-template-notice[data-template="recognised"]', timeout=20)
+    wait(dash_duo).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#upload-preview-table tbody tr")) == 3)
+    button = dash_duo.find_element("#upload-import")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
+    button.click()
+    dash_duo.wait_for_element("#upload-template-rows", timeout=20)
+    results = {r.get_attribute("data-row"): r.get_attribute("data-result")
+               for r in dash_duo.find_elements("#upload-template-rows tbody tr")}
+    assert results == {"2": "unchanged", "3": "unchanged", "4": "updated"}
+    assert rows(writable_city, """SELECT v.value, v.reported_by FROM kpi_values v JOIN kpi_definitions d
+                                  ON d.id = v.kpi_id WHERE d.code = 'sampah_terangkut' AND v.period_start = '2026-10-01'"""
+                ) == [(91.25, "test-operator")]
+    save_screenshot(dash_duo.driver, "services-template-uploaded-1920x1080")
     assert dash_duo.get_logs() == []

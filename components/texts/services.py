@@ -102,6 +102,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "services.upload.row": {"id": "Baris", "en": "Row"},
     "services.upload.kpi": {"id": "KPI", "en": "KPI"},
     "services.upload.period": {"id": "Periode", "en": "Period"},
+    "services.upload.value": {"id": "Nilai", "en": "Value"},
     "services.upload.result": {"id": "Hasil", "en": "Result"},
     "services.upload.reason": {"id": "Keterangan", "en": "Reason"},
     "services.upload.skipped": {"id": "{count} baris tanpa nilai dilewati.", "en": "{count} rows without a value skipped."},
