@@ -3,19 +3,19 @@ the 30-day history, the down list and a device's detail with its state timeline.
 builders: they take query results and return figures, plain rows or components."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
+import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import formatting
 from components.cards import GRAPH_CONFIG
 from components.charts import with_message
 from components.i18n import t
-from components.status import COLOURS, uptime_level
+from components.status import COLOURS, LEVEL_MARKS, uptime_level
 from components.theme import MARKER_OPACITY, MARKER_SIZES, STATE_COLOURS, figure_template
 from data_sources.clock import as_datetime
 from data_sources.rules.device_state import seconds_in_state
@@ -61,41 +61,56 @@ def uptime_bars(frame: pd.DataFrame, label_column: str, *, lang: str, theme: str
     if frame.empty or frame["uptime"].isna().all():
         return with_message(figure, empty_text)
     frame = frame.dropna(subset=["uptime"])
+    levels = [uptime_level(u, g) or "success" for u, g in zip(frame["uptime"], frame["target"])]
     figure.add_trace(go.Bar(
         x=frame["uptime"] * 100, y=frame[label_column], orientation="h",
-        marker_color=[COLOURS[uptime_level(u, g) or "success"] for u, g in zip(frame["uptime"], frame["target"])],
-        text=[formatting.percent(u, lang) for u in frame["uptime"]], textposition="auto",
+        marker_color=[COLOURS[level] for level in levels],
+        text=[f"{formatting.percent(u, lang)} {LEVEL_MARKS[level]}" for u, level in zip(frame["uptime"], levels)],
+        textposition="auto",
         customdata=frame["devices"], name=t("device.uptime", lang),
         hovertemplate="%{y}: %{text} (%{customdata} " + t("device.devices", lang) + ")<extra></extra>"))
     figure.add_trace(go.Scatter(x=frame["target"] * 100, y=frame[label_column], mode="markers",
                                 marker={"symbol": "line-ns-open", "size": 18, "color": "#868e96"},
                                 name=t("device.target", lang), hoverinfo="skip"))
-    low = max(0.0, min(float(frame["uptime"].min()), float(frame["target"].min())) * 100 - 5)
-    figure.update_layout(template=figure_template(theme), margin={"l": 10, "r": 10, "t": 10, "b": 30},
+    low = max(0.0, math.floor(min(float(frame["uptime"].min()), float(frame["target"].min())) * 100 - 5))
+    figure.update_layout(template=figure_template(theme), margin={"l": 10, "r": 10, "t": 10, "b": 40},
                          yaxis={"autorange": "reversed", "automargin": True},
-                         xaxis={"range": [low, 100.5], "ticksuffix": "%"}, showlegend=False, uirevision="keep")
+                         xaxis={"range": [low, 100.5], "ticksuffix": "%",
+                                "title": {"text": axis_from(low, lang), "font": {"size": 11}}},
+                         showlegend=False, uirevision="keep")
     return figure
 
 
+def axis_from(low: float, lang: str) -> str:
+    """An axis title that says where a value axis starts when it does not start at zero."""
+    return t("chart.axis_from", lang, value=formatting.number(low, lang) + "%") if low > 0 else ""
+
+
 def uptime_history(frame: pd.DataFrame, *, target: float | None, lang: str, theme: str,
-                   empty_text: str) -> go.Figure:
-    """Daily uptime (line) against the target (dashed), and devices mostly down each day (bars)."""
+                   empty_text: str, today=None) -> go.Figure:
+    """Daily uptime (line) against the target (dashed), and devices mostly down each day (bars).
+    ``today`` (a date), a day not over yet, is left out: its few hours would read as a day."""
     figure = go.Figure()
-    if frame["uptime"].isna().all():
+    if today is not None:
+        frame = frame[frame["day"] != today]
+    if frame.empty or frame["uptime"].isna().all():
         return with_message(figure, empty_text)
-    days = [d.isoformat() for d in frame["day"]]
+    days = [formatting.day(d, lang) for d in frame["day"]]
     figure.add_trace(go.Bar(x=days, y=frame["devices_down"], name=t("device.history.down", lang), yaxis="y2",
-                            marker_color="rgba(224,49,49,0.35)",
+                            marker_color="rgba(213,94,0,0.35)",
                             hovertemplate="%{x}: %{y}<extra>" + t("device.history.down", lang) + "</extra>"))
     figure.add_trace(go.Scatter(x=days, y=frame["uptime"] * 100, mode="lines+markers", name=t("device.uptime", lang),
                                 line={"color": "#1c7ed6", "width": 3},
                                 hovertemplate="%{x}: %{y:.2f}%<extra></extra>"))
     if target is not None:
-        figure.add_hline(y=target * 100, line_dash="dash", line_color="#e03131",
+        figure.add_hline(y=target * 100, line_dash="dash", line_color="#868e96",
                          annotation_text=t("device.target_value", lang, value=formatting.percent(target, lang)))
+    values = frame["uptime"].dropna() * 100
+    low = max(0.0, math.floor(min(float(values.min()), (target or 1) * 100) - 2))
     figure.update_layout(
         template=figure_template(theme), margin={"l": 10, "r": 10, "t": 10, "b": 30},
-        yaxis={"ticksuffix": "%", "title": {"text": t("device.uptime", lang)}},
+        yaxis={"ticksuffix": "%", "range": [low, 100.5],
+               "title": {"text": " · ".join(p for p in (t("device.uptime", lang), axis_from(low, lang)) if p)}},
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero", "tickformat": ",d",
                 "title": {"text": t("device.history.down", lang)}},
         xaxis={"type": "category"}, legend={"orientation": "h", "y": -0.2}, uirevision="keep")

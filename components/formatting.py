@@ -51,7 +51,9 @@ def age(moment: datetime | None, now: datetime, lang: str = "id") -> str:
 
 
 def duration(seconds: float, lang: str = "id") -> str:
-    """A compact duration: '12 m', '3 j 12 m', '2 h 5 j' (hari, jam, menit); English '3 h 12 m', '2 d 5 h'."""
+    """A compact duration: '12 mnt', '3 jam 12 mnt', '2 hari 5 jam'; English '12 min', '3 h 12 min', '2 d 5 h'
+    (no letter that means one unit in one language and another in the other: 'h' is a day in
+    Indonesian and an hour in English)."""
     seconds = max(0, int(seconds))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
@@ -62,6 +64,13 @@ def duration(seconds: float, lang: str = "id") -> str:
     if hours:
         return f"{hours} {h} {minutes} {m}" if minutes else f"{hours} {h}"
     return f"{minutes} {m}"
+
+
+def day(moment, lang: str = "id") -> str:
+    """A day on a chart's axis: '26 Nov' (both languages; Indonesian month names)."""
+    from babel.dates import format_date
+
+    return format_date(moment, "d MMM", locale=_LOCALES[lang])
 
 
 def month(moment, lang: str = "id") -> str:

@@ -29,8 +29,17 @@ def on_time_cell_rules() -> dict:
             "cell-danger": f"params.value != null && params.value < {ON_TIME_WARNING}"}
 
 
+def as_shown(value: float) -> float:
+    """A share or a percentage as the pages print it (one decimal of a per cent): levels are
+    judged on that, so '97,0 %' is never red beside another '97,0 %' that is green."""
+    return round(value, 3) if abs(value) <= 1.5 else round(value, 1)
+
+
 def uptime_level(uptime: float | None, target: float | None) -> str | None:
-    """'success' on or above target, 'danger' below it."""
+    """'success' on or above target, 'danger' below it (both as shown)."""
     if _missing(uptime) or _missing(target):
         return None
-    return "success" if uptime >= target else "danger"
+    return "success" if as_shown(uptime) >= as_shown(target) else "danger"
+
+
+LEVEL_MARKS = {"success": "✓", "warning": "!", "danger": "✗"}  # status in a sign, not colour alone

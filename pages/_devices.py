@@ -25,6 +25,7 @@ from components.maps import data_patch
 from components.status import uptime_level
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries import devices, sources
+from data_sources.rules.periods import local_today
 from pages import _shared as ctx
 from pages._callbacks import MAX_ID, Cell, Click, Data, Flag, callback
 
@@ -159,7 +160,8 @@ def update_history(kind: str, _n):
         target = devices.summary(profile.code, kind, now, profile.timezone)["target"]
     except SQLAlchemyError as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang)
-    return uptime_history(frame, target=target, lang=lang, theme=theme, empty_text=t("device.empty", lang)), None
+    return uptime_history(frame, target=target, lang=lang, theme=theme, empty_text=t("device.empty", lang),
+                          today=local_today(now, profile.timezone)), None
 
 
 def select_device(kind: str, triggered, click: Click | None, cell: Cell | None, previous: Data):

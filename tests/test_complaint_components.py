@@ -51,7 +51,7 @@ def test_red_flag_rows_show_local_times_and_ages():
         "address": "Jl. Beringin No. [disamarkan]", "reporter": "[disamarkan]"}])
     row = red_flag_rows(frame, lang="id", tz="Asia/Jakarta", tz_label="WIB")[0]
     assert row["received_at"] == "20 Nov 2026 08.00 WIB" and row["response_due_at"] == "21 Nov 2026 08.00 WIB"
-    assert row["overdue"] == "2 h 3 j" and row["status"] == "Didisposisikan"
+    assert row["overdue"] == "2 hari 3 jam" and row["status"] == "Didisposisikan"
     assert row["address"] == "Jl. Beringin No. [disamarkan]" and row["reporter"] == "[disamarkan]"
     english = red_flag_rows(frame, lang="en", tz="Asia/Jakarta", tz_label="WIB")[0]
     assert english["category"] == "Street light out" and english["status"] == "Assigned"

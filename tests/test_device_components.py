@@ -47,7 +47,7 @@ def test_down_rows_show_durations_and_notes():
          "in_maintenance": False},
     ])
     rows = down_rows(frame, NOW, lang="id", tz="Asia/Jakarta", tz_label="WIB")
-    assert [r["down_for"] for r in rows] == ["3 j 12 m", "4 m"]
+    assert [r["down_for"] for r in rows] == ["3 jam 12 mnt", "4 mnt"]
     assert rows[0]["down_seconds"] == 3 * 3600 + 12 * 60
     assert rows[0]["notes"] == "pemeliharaan, tidak stabil" and rows[1]["notes"] == "Taman"
     assert rows[0]["last_seen"] == "23 Nov 2026 11.30 WIB" and rows[1]["last_seen"] == "–"
@@ -71,7 +71,12 @@ def test_uptime_bars_mark_groups_below_their_target():
     figure = uptime_bars(frame, "name", lang="id", theme="light", empty_text="kosong")
     bars = figure.data[0]
     assert list(bars.marker.color) == [COLOURS["danger"], COLOURS["success"]]
-    assert list(bars.text) == ["95,0%", "99,0%"]
+    assert list(bars.text) == ["95,0% ✗", "99,0% ✓"]  # the status in a sign too, not colour alone
+    assert figure.layout.xaxis.title.text == "sumbu mulai dari 90%"  # the axis says it does not start at zero
+    shown_equal = pd.DataFrame({"name": ["Taman", "Sekolah"], "uptime": [0.96996, 0.9702], "target": [0.97, 0.97],
+                                "devices": [3, 3]})
+    same = uptime_bars(shown_equal, "name", lang="id", theme="light", empty_text="kosong").data[0]
+    assert list(same.text) == ["97,0% ✓", "97,0% ✓"] and len(set(same.marker.color)) == 1  # as shown, as judged
     empty = uptime_bars(frame.iloc[0:0], "name", lang="id", theme="light", empty_text="kosong")
     assert empty.layout.annotations[0].text == "kosong"
 
@@ -82,8 +87,11 @@ def test_history_and_timeline():
                           "maintenance_hours": [0, 0, 2, 0]})
     figure = uptime_history(frame, target=0.98, lang="en", theme="dark", empty_text="none")
     line = figure.data[1]
-    assert list(line.x) == [d.isoformat() for d in days] and line.y[2] == 97.0
+    assert list(line.x) == ["20 Nov", "21 Nov", "22 Nov", "23 Nov"] and line.y[2] == 97.0
     assert figure.layout.shapes[0].y0 == 98.0  # the target line
+    assert figure.layout.yaxis.range[0] == 95 and "axis starts at 95%" in figure.layout.yaxis.title.text
+    without_today = uptime_history(frame, target=0.98, lang="id", theme="dark", empty_text="none", today=days[-1])
+    assert list(without_today.data[1].x) == ["20 Nov", "21 Nov", "22 Nov"]  # a day not over yet is left out
     segments = pd.DataFrame({"start": [NOW - timedelta(days=7), NOW - timedelta(days=2)],
                              "end": [NOW - timedelta(days=2), NOW], "state": ["online", "offline"]})
     timeline = state_timeline(segments, lang="id", theme="dark", tz="Asia/Jakarta")

@@ -150,12 +150,12 @@ def test_lists_show_what_a_wall_needs():
     listed = red_flag_list(red, 40, "id")
     assert listed.to_plotly_json()["props"]["data-total"] == 40
     row = listed.children[0]
-    assert row.children[1].children == "telat 3 j 12 m" and row.children[0].children[1].children == "Benda · BPBD"
+    assert row.children[1].children == "telat 3 jam 12 mnt" and row.children[0].children[1].children == "Benda · BPBD"
     down = pd.DataFrame([{"id": 7, "external_id": "c7", "name": "Cam 7", "site_type": None, "kecamatan": None,
                           "state": "offline", "state_since": NOW - timedelta(hours=2), "last_seen_at": None,
                           "flapping": False, "in_maintenance": False}])
     rows = down_device_list({"cctv": down, "wifi": down.iloc[:0]}, NOW, "id").children
-    assert rows[0].children[1].children == "2 j" and rows[0].children[0].children[1].children == "CCTV · Mati"
+    assert rows[0].children[1].children == "2 jam" and rows[0].children[0].children[1].children == "CCTV · Mati"
     assert down_device_list({"cctv": down.iloc[:0]}, NOW, "en").children == "All devices online"
     off = pd.DataFrame([  # as queries.kpis.status gives them: off target, furthest first
         {"code": "a", "name_id": "A", "name_en": "A", "unit": "%", "target": 90.0, "direction": "higher",
