@@ -66,11 +66,11 @@ def duration(seconds: float, lang: str = "id") -> str:
     return f"{minutes} {m}"
 
 
-def day(moment, lang: str = "id") -> str:
-    """A day on a chart's axis: '26 Nov' (both languages; Indonesian month names)."""
+def day(moment, lang: str = "id", with_year: bool = False) -> str:
+    """A day on a chart's axis: '26 Nov' ('26 Nov 2026' ``with_year``), month names in ``lang``."""
     from babel.dates import format_date
 
-    return format_date(moment, "d MMM", locale=_LOCALES[lang])
+    return format_date(moment, "d MMM yyyy" if with_year else "d MMM", locale=_LOCALES[lang])
 
 
 def month(moment, lang: str = "id") -> str:

@@ -244,8 +244,11 @@ def _trend_figure(params, unit: str):
     flt = _filter(params)
     frame = complaints.trend(flt, profile.timezone, unit)
     if unit == "day":
-        x_values = [d.isoformat() for d in flt.period.dates()]
-        frame = frame.assign(bucket=frame["bucket"].astype(str))
+        days = flt.period.dates()
+        with_year = len({d.year for d in days}) > 1  # a range across years: '26 Nov 2025', never two '26 Nov'
+        label = {d.isoformat(): formatting.day(d, lang, with_year) for d in days}
+        x_values = list(label.values())
+        frame = frame.assign(bucket=frame["bucket"].astype(str).map(label))
     else:
         x_values = list(range(24))
     return category_stack(frame, x_column="bucket", label_column=f"name_{lang}", x_values=x_values,
