@@ -30,7 +30,7 @@
   // The address bar names the slide showing (replaced, not pushed: Back leaves the presentation).
   function address(n) {
     const url = new URL(window.location.href);
-    if (url.searchParams.get("slide") === String(n)) { return; }
+    if (!url.searchParams.has("present") || url.searchParams.get("slide") === String(n)) { return; }  // left already
     url.searchParams.set("slide", String(n));
     window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
   }
@@ -39,8 +39,9 @@
     const d = deck();
     if (!d || event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) { return; }
     const onControl = event.target.closest && event.target.closest("a, button, input, select, textarea");
-    if (event.key === "Escape") {
-      window.location.assign(d.dataset.exit || "/evaluation");
+    if (event.key === "Escape") {  // back to the scorecard inside the app, as kiosk.js navigates
+      window.history.pushState({}, "", d.dataset.exit || "/evaluation");
+      window.dispatchEvent(new PopStateEvent("popstate", { state: {} }));
     } else if (event.key === "Home" || event.key === "End") {
       event.preventDefault();
       show(d, event.key === "Home" ? 1 : slides(d).length);

@@ -19,10 +19,21 @@ def separators(lang: str) -> str:
 
 def _base(figure: go.Figure, theme: str, lang: str, font: int | None, **layout) -> go.Figure:
     layout = {"margin": {"l": 8, "r": 8, "t": 8, "b": 8}} | layout
-    figure.update_layout(template=figure_template(theme), separators=separators(lang), showlegend=False, **layout)
     if font:
-        figure.update_layout(font={"size": font}, hoverlabel={"font": {"size": font}})
+        layout |= {"font": {"size": font}, "hoverlabel": {"font": {"size": font}}}
+    figure.update_layout(template=figure_template(theme), separators=separators(lang), showlegend=False, **layout)
     return figure
+
+
+def _target_line(y: float, width: float, label: str | None = None) -> dict:
+    """A dashed line across the plot at ``y`` (a layout shape: cheaper than ``add_hline``), labelled."""
+    shape = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
+             "line": {"dash": "dash", "color": TARGET_COLOUR, "width": width}}
+    if label is None:
+        return {"shapes": [shape]}
+    return {"shapes": [shape], "annotations": [{"text": label, "xref": "paper", "x": 0, "xanchor": "left", "yref": "y",
+                                                "y": y, "yanchor": "bottom", "showarrow": False,
+                                                "font": {"color": TARGET_COLOUR}}]}
 
 
 def dimension_trend(frame: pd.DataFrame, *, year: int | None, theme: str, lang: str, font: int | None = None,
@@ -42,9 +53,8 @@ def dimension_trend(frame: pd.DataFrame, *, year: int | None, theme: str, lang: 
         chosen = percent.iloc[years.index(year)]
         figure.add_trace(go.Scatter(x=[year], y=[chosen], mode="markers", hoverinfo="skip",
                                     marker={"size": 13, "color": CHOSEN_COLOUR, "line": {"width": 2, "color": "#fff"}}))
-    figure.add_hline(y=100, line_dash="dash", line_color=TARGET_COLOUR, line_width=1.5)
     low = min(50.0, float(percent.min()) - 5)
-    return _base(figure, theme, lang, font,
+    return _base(figure, theme, lang, font, **_target_line(100, 1.5),
                  xaxis={"tickformat": "d", "dtick": 2, "showgrid": False, "visible": not compact},
                  yaxis={"range": [low, 105], "ticksuffix": "%", "visible": not compact, "nticks": 4})
 
@@ -65,11 +75,8 @@ def indicator_history(frame: pd.DataFrame, *, target: float, target_label: str, 
         figure.add_trace(go.Scatter(x=[year], y=[frame["value"].iloc[years.index(year)]], mode="markers",
                                     hoverinfo="skip", marker={"size": 14, "color": CHOSEN_COLOUR,
                                                               "line": {"width": 2, "color": "#fff"}}))
-    figure.add_hline(y=target, line_dash="dash", line_color=TARGET_COLOUR, line_width=2,
-                     annotation_text=target_label, annotation_position="top left",
-                     annotation_font_color=TARGET_COLOUR)
     high = max(float(frame["value"].max()), target)
-    return _base(figure, theme, lang, font, margin={"l": 8, "r": 8, "t": 28, "b": 8},
+    return _base(figure, theme, lang, font, margin={"l": 8, "r": 8, "t": 28, "b": 8}, **_target_line(target, 2, target_label),
                  xaxis={"tickformat": "d", "dtick": 1 if len(years) <= 10 else 2, "showgrid": False},
                  yaxis={"ticksuffix": suffix, "rangemode": "tozero", "range": [0, high * 1.12],
                         "title": {"text": "" if suffix else unit_text}})

@@ -109,16 +109,20 @@ def _counts(statuses) -> dict[str, int]:
 
 def _groups(indicators: pd.DataFrame, profile) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     close_share = profile.scoring.close_share
+    members: dict[str, list[tuple[float, float, str]]] = {}
+    for sub, score, weight, status in zip(indicators["sub_dimension"], indicators["score"], indicators["weight"],
+                                          indicators["status"]):
+        members.setdefault(sub, []).append((float(score), float(weight), status))
     sub_rows, dim_rows = [], []
     for dimension in profile.dimensions:
         sub_scores, sub_weights, dim_counts = [], [], dict.fromkeys(COUNTS, 0)
         for sub in dimension.sub_dimensions:
-            members = indicators[indicators["sub_dimension"] == sub.code]
-            score = scoring.weighted_score(members["score"].tolist(), members["weight"].astype(float).tolist())
-            counts = _counts(members["status"])
+            mine = members.get(sub.code, [])
+            score = scoring.weighted_score([m[0] for m in mine], [m[1] for m in mine])
+            counts = _counts(m[2] for m in mine)
             sub_rows.append({"dimension": dimension.code, "sub_dimension": sub.code, "name_id": sub.name_id,
                              "name_en": sub.name_en, "weight": sub.weight, "score": score, **counts,
-                             "indicators": len(members), "status": group_status(score, counts, close_share)})
+                             "indicators": len(mine), "status": group_status(score, counts, close_share)})
             sub_scores.append(score)
             sub_weights.append(sub.weight)
             dim_counts = {k: dim_counts[k] + counts[k] for k in COUNTS}
