@@ -8,8 +8,8 @@ slide. The six-dimension scorecard comes right after the service programmes, fol
 consistency since the first year (each dimension's score per year, and a sentence naming the
 years it fell, recovered and rose): the programmes are what the dimensions' indicators measure
 the outcomes of, so the evaluators see what the programmes achieved, and how steadily, before
-the money and the awards. The outline's own order is kept. A part whose data cannot be read becomes its message; the other
-slides are still made."""
+the money and the awards. The outline's own order is kept. A part whose data cannot be read
+becomes its message; the other slides are still made."""
 from __future__ import annotations
 
 import math

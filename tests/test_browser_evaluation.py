@@ -2,7 +2,6 @@
 dimension to an indicator's history and evidence, another year, presentation mode stepped
 through with the keyboard at 1280x720 (the address follows the slide, type at least 24 px, no
 chrome, no tool bars), English, the dark kiosk and a phone."""
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
