@@ -77,7 +77,7 @@ def layout(year: str | None = None, present: str | None = None, slide: str | Non
     title = html.H2(t("evaluation.page_title", lang, city=profile.name), className="h4 mb-0")
     if chosen is None:
         return html.Div([title, html.P(t("evaluation.no_data", lang), className="mt-3")], className="page page-evaluation")
-    selected = dimension if dimension in {tile.dimension for tile in tiles} else None
+    selected = dimension if isinstance(dimension, str) and dimension in {tile.dimension for tile in tiles} else None
     present_href, pdf_href = _links(chosen, lang)
     actions = [dbc.Button(t("evaluation.present", lang), href=present_href, id=IDS["present"], color="primary",
                           size="sm", external_link=True)]

@@ -52,6 +52,10 @@ def test_layout_shows_the_newest_year_and_names_a_bad_one(as_role):
     assert "Tahun abc tidak tersedia" in str(page.layout(year="abc"))
     opened = str(page.layout(year="2020", dimension="economy"))
     assert "Nilai 2020" in opened and "Kesejahteraan rakyat" in opened
+    twice = str(page.layout(year=["2020", "2021"], dimension=["economy", "x"], present=["1", "0"], slide=["2", "3"]))
+    assert "ditampilkan 2025" in twice and "Pilih salah satu dimensi" in twice  # repeated parameters: a notice
+    assert "3 / 10" not in str(page.layout(present="1", slide=["2", "3"])) and "1 / 10" in str(
+        page.layout(present="1", slide=["2", "3"]))
 
 
 def test_drill_down_to_an_indicator_and_its_evidence(as_role):
