@@ -17,8 +17,8 @@ def template_notice(table: Table, kind: str | None, sources: list, lang: str) ->
         skipped = len(kpi_template.fillable(table)[1])
         return html.Div(dbc.Alert(t("services.upload.recognised", lang, skipped=skipped), color="info",
                                   className="py-2 mb-2"), id="upload-template-notice", **{"data-template": "recognised"})
-    names = ", ".join(f"{s.name} ({s.key})" for s in sources if s.feed == "kpis") or "kpi_sheet"
-    return html.Div(dbc.Alert(t("services.upload.wrong_source", lang, source=names), color="warning",
+    names = ", ".join(f"{s.name_en if lang == 'en' else s.name} ({s.key})" for s in sources if s.feed == "kpis")
+    return html.Div(dbc.Alert(t("services.upload.wrong_source", lang, source=names or "kpi_sheet"), color="warning",
                               className="py-2 mb-2"), id="upload-template-notice", **{"data-template": "wrong-source"})
 
 

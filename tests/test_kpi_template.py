@@ -154,7 +154,8 @@ def test_the_template_holds_the_open_periods_locked_and_validated(operator_sqlit
     # instructions in both languages, the marker hidden
     text = "\n".join(str(c.value) for c in book["Petunjuk"]["A"] if c.value)
     assert "Petunjuk (Bahasa Indonesia)" in text and "Instructions (English)" in text
-    assert "Dinas Komunikasi dan Informatika (DISKOMINFO)" in text and "uptime_cctv" in text
+    assert "Dinas Komunikasi dan Informatika / Communication and Informatics Agency (DISKOMINFO)" in text
+    assert "uptime_cctv: Ketersediaan CCTV / CCTV availability" in text
     marker = book[kpi_template.MARKER_SHEET]
     assert marker.sheet_state == "hidden"
     assert dict(marker.iter_rows(values_only=True))["marker"] == kpi_template.MARKER

@@ -63,7 +63,7 @@ def _instructions(sheet, profile: CityProfile, agency, rows: list[dict], today: 
     first, last = min(r["period_start"] for r in rows), max(r["period_start"] for r in rows)
     lines = [
         ("Templat pelaporan KPI / KPI reporting template", True),
-        (f"{profile.name} · {agency.name} ({agency.code})", True),
+        (f"{profile.name} · {agency.name} / {agency.name_en} ({agency.code})", True),
         (f"Dibuat / Made: {today.isoformat()} · periode / periods {first.isoformat()} – {last.isoformat()}", False),
         ("", False),
         ("Petunjuk (Bahasa Indonesia)", True),
