@@ -67,7 +67,15 @@
   function mark() {
     const d = deck();
     document.documentElement.classList.toggle("presenting", !!d);
-    if (d) { address(current(d)); }
+    if (d) { address(current(d)); fit(d); }
   }
+
+  // The slides are laid out for 1280x720; a larger screen shows them larger, the same slide.
+  function fit(d) {
+    const zoom = Math.max(1, Math.min(window.innerWidth / 1280, window.innerHeight / 720));
+    const value = zoom.toFixed(3);
+    if (d.style.getPropertyValue("--present-zoom") !== value) { d.style.setProperty("--present-zoom", value); }
+  }
+  window.addEventListener("resize", () => { const d = deck(); if (d) { fit(d); } });
   new MutationObserver(mark).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -188,6 +188,11 @@ def test_english_dark_kiosk_and_a_phone(live_app, evaluation_db, profile):  # no
     wait_for_page(driver)
     assert "has risen every year since" in driver.find_element(By.CSS_SELECTOR, ".present-slide.active").text
     save_screenshot(driver, "evaluation-present-dark-en-consistency")
+    for slide in ("6-scorecard", "8-budget"):
+        driver.get(dash_duo.server_url + f"/evaluation?present=1&slide={slide[0]}")
+        dash_duo.wait_for_element("#evaluation-present .present-slide.active", timeout=20)
+        wait_for_page(driver)
+        save_screenshot(driver, f"evaluation-present-dark-en-{slide}")
 
     # a phone, in Indonesian and the light theme: nothing wider than the screen
     driver.get(dash_duo.server_url + "/evaluation?lang=id&theme=light")
