@@ -12,7 +12,8 @@ def test_health_reports_version_database_and_sources(city_db):
     assert body["version"]
     assert body["database"] == {"dialect": "sqlite", "database": "city.db", "host": None, "port": None, "reachable": True}
     by_key = {s["key"]: s for s in body["sources"]}
-    assert set(by_key) == {"complaints", "cctv_nvr", "wifi_probe", "kpi_sheet", "indicator_sheet"}
+    assert set(by_key) == {"complaints", "cctv_nvr", "wifi_probe", "app_monitor", "kpi_sheet",
+                           "indicator_sheet"}
     assert by_key["complaints"]["last_success_at"].startswith("2026-11-23T07:30:00")
     # the fixture city was generated for a fixed moment in the past: its live feeds are stale now
     assert by_key["complaints"]["stale"] is True and "complaints" in body["stale_sources"]

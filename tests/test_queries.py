@@ -70,9 +70,10 @@ def test_regions_and_sources(city):
     assert shapes["features"][0]["properties"]["code"] == "36.71.01"
     assert regions.geometry_is_approximate("36.71") is True
     status = sources.source_status("36.71")
-    assert set(status["key"]) == {"complaints", "cctv_nvr", "wifi_probe", "kpi_sheet", "indicator_sheet"}
+    assert set(status["key"]) == {"complaints", "cctv_nvr", "wifi_probe", "app_monitor", "kpi_sheet",
+                                  "indicator_sheet"}
     assert clock.as_datetime(status.set_index("key").loc["complaints", "last_success_at"]) == FIXED_NOW
     rejected = sources.rejected_records("36.71")
     assert len(rejected) == 2 and rejected["reason"].str.len().min() > 10
     runs = sources.latest_runs("36.71")
-    assert (runs["rows_accepted"] >= 0).all() and len(runs) == 5
+    assert (runs["rows_accepted"] >= 0).all() and len(runs) == 6  # one initial run per source
