@@ -410,3 +410,17 @@ def test_files_without_an_item_are_found_and_removed(store):
         assert evidence.remove_orphans(conn, directory) == 1
         assert evidence.file_of(conn, CITY, kept) is not None
     assert not orphan.exists() and other.exists()
+
+
+def test_the_query_gives_none_for_what_an_item_lacks(store, query_context):
+    from data_sources.queries import evidence as queries
+
+    engine, directory, url = store
+    file_id = _add_file(engine, directory, "perwal.pdf", make_pdf())
+    with engine.begin() as conn:
+        link_id = evidence.add_link(conn, link_item(), actor="t", now=FIXED_NOW)
+    query_context(url)
+    frame = queries.items(CITY, "policy").set_index("id")
+    assert frame.loc[link_id, "stored_name"] is None and frame.loc[link_id, "indicator_code"] is None
+    assert isinstance(frame.loc[file_id, "stored_name"], str) and frame.loc[file_id, "url"] is None
+    assert frame.loc[link_id, "details"] == {"number": "Perwal No. 31 Tahun 2019"}

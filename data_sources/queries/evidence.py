@@ -22,7 +22,8 @@ ITEM_COLUMNS = ["id", "section", "indicator_code", "kind", "title_id", "title_en
 
 @cache.memoize(timeout=60)
 def items(city_code: str, section: str | None = None, indicator_code: str | None = None) -> pd.DataFrame:
-    """Evidence items, newest year first; ``details`` parsed from JSON into a dict. Columns: ITEM_COLUMNS."""
+    """Evidence items, newest year first; ``details`` parsed from JSON into a dict; optional text
+    (indicator, url, file and its name, type, who added it) None when missing. Columns: ITEM_COLUMNS."""
     stmt = select(*(getattr(EvidenceItem, c) for c in ITEM_COLUMNS)).where(EvidenceItem.city_code == city_code)
     if section is not None:
         stmt = stmt.where(EvidenceItem.section == section)
@@ -32,13 +33,23 @@ def items(city_code: str, section: str | None = None, indicator_code: str | None
     with database.engine.connect() as conn:
         frame = to_frame(conn.execute(stmt), columns=ITEM_COLUMNS)
     frame["details"] = [json.loads(d) if isinstance(d, str) and d else {} for d in frame["details"]]
+    return _none_for_missing(frame, ("indicator_code", "url", "file_name", "stored_name", "mime_type", "added_by"))
+
+
+def _none_for_missing(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Optional text columns as objects with None where there is no value (pandas would give NaN,
+    which is true in ``if row.stored_name``)."""
+    for column in columns:
+        frame[column] = pd.Series([v if isinstance(v, str) else None for v in frame[column]], index=frame.index,
+                                  dtype=object)
     return frame
 
 
 @cache.memoize(timeout=60)
 def portfolio(city_code: str) -> pd.DataFrame:
     """Every application with its owner agency and its availability now (the state of its
-    ``app`` device: online, degraded, offline, unknown; None when it is not watched).
+    ``app`` device: online, degraded, offline, unknown; None when it is not watched); agency and
+    url None when missing.
     Columns: code, name, app_group, agency, agency_en, url, sso_ready, users_last_month, state, demo."""
     stmt = (
         select(Application.code, Application.name, Application.app_group, Agency.name, Agency.name_en, Application.url,
@@ -49,8 +60,9 @@ def portfolio(city_code: str) -> pd.DataFrame:
         .order_by(Application.app_group, Application.name)
     )
     with database.engine.connect() as conn:
-        return to_frame(conn.execute(stmt), columns=["code", "name", "app_group", "agency", "agency_en", "url",
-                                                     "sso_ready", "users_last_month", "state", "demo"])
+        frame = to_frame(conn.execute(stmt), columns=["code", "name", "app_group", "agency", "agency_en", "url",
+                                                      "sso_ready", "users_last_month", "state", "demo"])
+    return _none_for_missing(frame, ("agency", "agency_en", "url", "state"))
 
 
 @cache.memoize(timeout=60)
