@@ -46,7 +46,8 @@ def audit_table(frame: pd.DataFrame, lang: str, tz: str, tz_label: str):
                                    "admin.address")]
     body = [[_when(r.at, tz, tz_label, lang), r.actor, t(f"role.{r.role}", lang) if _given(r.role) else "–",
              t(f"audit.{r.action}", lang) if f"audit.{r.action}" in CATALOGUE else r.action,
-             r.detail if _given(r.detail) else "", r.address if _given(r.address) else ""] for r in frame.itertuples()]
+             html.Span(r.detail, **{"data-translate": "no"}) if _given(r.detail) else "",  # technical, as the system wrote it
+             r.address if _given(r.address) else ""] for r in frame.itertuples()]
     return text_table(header, body, "admin-audit-table", numbers_from=len(header))
 
 

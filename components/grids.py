@@ -42,6 +42,12 @@ def agency_columns(lang: str) -> list[dict]:
     ]
 
 
+def _agency(record: dict, lang: str) -> str | None:
+    """The agency's name in the reader's language (its English name when it has one)."""
+    english = record.get("agency_en")
+    return english if lang == "en" and isinstance(english, str) and english else record["agency"]
+
+
 def red_flag_rows(frame: pd.DataFrame, *, lang: str, tz: str, tz_label: str) -> list[dict]:
     """Rows for the red-flag list: times shown in the city's zone, ages in words.
     ``frame`` has the columns of ``queries.complaints.RED_FLAG_COLUMNS`` (text already masked)."""
@@ -51,7 +57,7 @@ def red_flag_rows(frame: pd.DataFrame, *, lang: str, tz: str, tz_label: str) -> 
             "external_id": record["external_id"],
             "category": record[f"name_{lang}"],
             "kecamatan": record["kecamatan"] or "–",
-            "agency": record["agency"] or "–",
+            "agency": _agency(record, lang) or "–",
             "status": t(f"status.{record['status']}", lang),
             "received_at": formatting.local_datetime(record["received_at"], tz, tz_label, lang),
             "received_sort": pd.Timestamp(record["received_at"]).isoformat(),

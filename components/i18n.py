@@ -724,5 +724,20 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
     return text.format(**values) if values else text
 
 
+def localised(frame, lang: str, *columns: str):
+    """``frame`` with each of ``columns`` in the reader's language: on English pages its
+    ``<column>_en`` twin where that is given (agencies, sources: the city profile's English
+    names); the twins are dropped either way. Returns a new frame."""
+    out = frame.copy()
+    for column in columns:
+        twin = f"{column}_en"
+        if twin not in out.columns:
+            continue
+        english = out.pop(twin)
+        if lang == "en":
+            out[column] = english.where(english.notna() & (english.astype(str) != ""), out[column])
+    return out
+
+
 def normalise_language(value: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     return value if value in LANGUAGES else default

@@ -91,8 +91,10 @@ def source_table(frame: pd.DataFrame, now: datetime, lang: str, tz: str, tz_labe
         error = row["last_error"] if failed is not None and (last is None or failed >= last) else None
         lag = "–" if last is None else formatting.duration(max(0.0, (now - last).total_seconds() - budget), lang)
         rows.append([
-            html.Td([row["name"], html.Br(), html.Small(row["key"], className="text-body-secondary")]),
-            html.Td([t(f"feed.{row['feed']}", lang), html.Br(), html.Small(row["kind"], className="text-body-secondary")]),
+            html.Td([row["name"], html.Br(),
+                     html.Small(row["key"], className="text-body-secondary", **{"data-translate": "no"})]),
+            html.Td([t(f"feed.{row['feed']}", lang), html.Br(),
+                     html.Small(row["kind"], className="text-body-secondary", **{"data-translate": "no"})]),
             html.Td([formatting.local_datetime(last, tz, tz_label, lang), html.Br(),
                      html.Small(formatting.age(last, now, lang))]),
             html.Td([formatting.duration(budget, lang), html.Br(),

@@ -25,8 +25,11 @@ def _label(prefix: str, name: str, lang: str) -> str:
 
 
 def source_options(sources: list, lang: str) -> list[dict]:
-    """Sources (profile ``SourceSpec``) as dropdown options: name and key."""
-    return [{"label": f"{s.name} ({s.key})", "value": s.key} for s in sources]
+    """Sources (profile ``SourceSpec``) as dropdown options: name (in ``lang``) and key (a code,
+    marked as not to be translated)."""
+    return [{"label": html.Span([s.name_en if lang == "en" else s.name, " (",
+                                 html.Code(s.key, **{"data-translate": "no"}), ")"]),
+             "value": s.key, "search": f"{s.name} {s.name_en} {s.key}"} for s in sources]
 
 
 def kind_options(kinds: list[str], lang: str) -> list[dict]:

@@ -136,12 +136,17 @@ def _row(main: str, sub: str, figure: str, *, tone: str | None = None, **attribu
                    className="wall-row", **attributes)
 
 
+def _agency(row, lang: str) -> str | None:
+    english = row.get("agency_en")
+    return english if lang == "en" and isinstance(english, str) and english else row["agency"]
+
+
 def red_flag_list(frame: pd.DataFrame, total: int, lang: str) -> html.Ul | html.Div:
     """The oldest red flags (``queries.complaints.RED_FLAG_COLUMNS``): category, place, agency, how late."""
     if frame.empty:
         return html.Div(t("complaints.red_list.none", lang), className="wall-empty")
     rows = [
-        _row(row[f"name_{lang}"], " · ".join(v for v in (row["kecamatan"], row["agency"]) if isinstance(v, str)),
+        _row(row[f"name_{lang}"], " · ".join(v for v in (row["kecamatan"], _agency(row, lang)) if isinstance(v, str)),
              t("wall.late_by", lang, duration=formatting.duration(row["overdue_seconds"], lang)), tone="danger",
              **{"data-complaint": row["external_id"]})
         for _, row in frame.iterrows()

@@ -9,7 +9,7 @@ from dash import ClientsideFunction, Input, Output, State
 from sqlalchemy.exc import SQLAlchemyError
 
 from components.freshness import freshness_strip, source_problems, strip_error
-from components.i18n import t
+from components.i18n import localised, t
 from components.kiosk import is_kiosk, parse_kiosk
 from components.layout import IDS
 from data_sources.queries import complaints, sources
@@ -28,7 +28,7 @@ def update_strip(_n):
         status = sources.source_status(profile.code)
     except SQLAlchemyError as exc:
         return strip_error(type(exc).__name__, lang)
-    return freshness_strip(source_problems(status, now), now, lang=lang, tz=profile.timezone,
+    return freshness_strip(source_problems(localised(status, lang, "name"), now), now, lang=lang, tz=profile.timezone,
                            tz_label=profile.timezone_label)
 
 

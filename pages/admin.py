@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components.admin import audit_table, screen_table, secret_notice, user_table
 from components.cards import card
 from components.controls import dropdown
-from components.i18n import t
+from components.i18n import localised, t
 from components.tables import key_table
 from components.tiles import error_panel
 from data_sources import audit, models, users
@@ -96,7 +96,7 @@ def update_lists(*_):
                                          models.User.last_login_at).order_by(models.User.username)).all()
             screens = conn.execute(select(models.WallScreen.name, models.WallScreen.pages, models.WallScreen.last_seen_at,
                                           models.WallScreen.revoked_at).order_by(models.WallScreen.name)).all()
-        status = sources.source_status(profile.code)
+        status = localised(sources.source_status(profile.code), lang, "name")
         source_keys = sources.source_keys(profile.code)
     except SQLAlchemyError as exc:
         panel = error_panel(type(exc).__name__, lang)

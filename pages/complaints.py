@@ -9,7 +9,6 @@ canonical query back into the address bar (clientside, without a reload).
 """
 from __future__ import annotations
 
-from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
@@ -22,7 +21,7 @@ from components.cards import card, graph
 from components.charts import category_stack, horizontal_bars
 from components.filters import filter_bar, params_from_controls, problems_notice
 from components.grids import agency_columns, grid, red_flag_columns, red_flag_rows
-from components.i18n import t
+from components.i18n import localised, t
 from components.maps import choropleth_patch, complaint_locations, data_patch, region_choropleth
 from components.status import on_time_level
 from components.tiles import error_panel, error_tile, kpi_tile
@@ -92,7 +91,8 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
               class_name="mt-3 complaints-agency-card"),
         card([t("complaints.red_list", lang), _export_buttons("red_csv", "red_xlsx", lang)],
               [html.Div(id=IDS["red_count"], className="mb-2"),
-               grid(IDS["red_grid"], red_flag_columns(lang, revealed=ctx.may("personal_data")), lang=lang)],
+               html.Div(grid(IDS["red_grid"], red_flag_columns(lang, revealed=ctx.may("personal_data")), lang=lang),
+                        **{"data-translate": "no"})],  # citizens' own words, in their language
               class_name="mt-3 red-flag-card"),
     ], className="page page-complaints")
 
@@ -294,7 +294,11 @@ def update_by_category(params: Data, _n):
 @callback(Output(IDS["by_agency"], "figure"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
 def update_by_agency(params: Data, _n):
     try:
-        counts_only = partial(complaints.by_agency, with_medians=False)
+        lang = ctx.language()
+
+        def counts_only(flt, now):
+            return localised(complaints.by_agency(flt, now, with_medians=False), lang, "name")
+
         return _breakdown(params, counts_only, "name", "#5f3dc4")
     except FAILURES:
         return dash.no_update  # the category breakdown's message already reports the failing query
@@ -304,7 +308,7 @@ def update_by_agency(params: Data, _n):
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
 def update_agency_table(params: Data, _n):
     try:
-        frame = complaints.by_agency(_filter(params), ctx.now_bucket())
+        frame = localised(complaints.by_agency(_filter(params), ctx.now_bucket()), ctx.language(), "name")
     except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, ctx.language())
     return frame.astype(object).where(frame.notna(), None).to_dict("records"), None
@@ -337,7 +341,7 @@ def export_agency_table(_csv, _xlsx, params: Data):
         return dash.no_update
     try:
         flt = _filter(params)
-        frame = complaints.by_agency(flt, ctx.now_bucket())
+        frame = localised(complaints.by_agency(flt, ctx.now_bucket()), lang, "name")
     except FAILURES:
         return dash.no_update  # the agency table's own message already says what failed
     labels = {"code": "Kode" if lang == "id" else "Code", "name": t("complaints.col.agency", lang),
@@ -364,7 +368,8 @@ def export_red_flags(_csv, _xlsx, params: Data):
     reveal = ctx.may("personal_data")
     try:
         flt = _filter(params)
-        frame = complaints.red_flags(flt, ctx.now_bucket(), limit=10_000, reveal=reveal)["frame"]
+        frame = localised(complaints.red_flags(flt, ctx.now_bucket(), limit=10_000, reveal=reveal)["frame"], lang,
+                          "agency")
     except FAILURES:
         return dash.no_update  # the list's own message already says what failed
     profile = ctx.current_profile()

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components import exports
 from components.cards import card
 from components.grids import grid, rejected_columns, rejected_rows
-from components.i18n import t
+from components.i18n import localised, t
 from components.tables import key_table, run_table, source_table
 from components.tiles import error_panel
 from data_sources.db import database
@@ -53,7 +53,9 @@ def layout(**_query):
                  dbc.Col(card(t("sources.keys", lang), None, class_name="mb-3", body_id=IDS["keys"]), lg=5)]),
         card([t("sources.rejected", lang), tools],
              [html.Div(id=IDS["rejected_count"], className="mb-2"), html.Div(id=IDS["rejected_message"]),
-              grid(IDS["rejected_grid"], rejected_columns(lang), lang=lang, height="420px", row_id="id")], class_name="mb-3"),
+              html.Div(grid(IDS["rejected_grid"], rejected_columns(lang), lang=lang, height="420px", row_id="id"),
+                       **{"data-translate": "no"})],  # records and reasons as their source and the checks wrote them
+              class_name="mb-3"),
         card(t("sources.fix.title", lang), fixer, class_name="mb-3"),
     ], className="page page-sources")
 
@@ -64,8 +66,8 @@ def update_sources(_n):
     lang, profile = ctx.language(), ctx.current_profile()
     tz, label = profile.timezone, profile.timezone_label
     try:
-        status = sources.source_status(profile.code)
-        runs = sources.latest_runs(profile.code)
+        status = localised(sources.source_status(profile.code), lang, "name")
+        runs = localised(sources.latest_runs(profile.code), lang, "source")
         keys = sources.source_keys(profile.code)
     except SQLAlchemyError as exc:
         panel = error_panel(type(exc).__name__, lang)
@@ -80,7 +82,7 @@ def update_sources(_n):
 def update_rejected(_n, _sent):
     lang, profile = ctx.language(), ctx.current_profile()
     try:
-        frame = sources.rejected_records(profile.code)
+        frame = localised(sources.rejected_records(profile.code), lang, "source")
     except SQLAlchemyError as exc:
         return dash.no_update, None, error_panel(type(exc).__name__, lang)
     rows = rejected_rows(frame, lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
@@ -100,7 +102,7 @@ def download_rejected(_clicks):
     if not ctx.may("export"):
         return dash.no_update
     try:
-        frame = sources.rejected_records(profile.code, limit=10_000)
+        frame = localised(sources.rejected_records(profile.code, limit=10_000), lang, "source")
     except SQLAlchemyError:
         return dash.no_update
     labels = {"created_at": t("sources.started", lang), "source": t("sources.name", lang),

@@ -15,7 +15,7 @@ from typing import Mapping
 import plotly.graph_objects as go
 
 from cities import CityProfile
-from components.i18n import t
+from components.i18n import localised, t
 from data_sources.queries import briefing as queries
 from data_sources.queries import kpis
 from data_sources.rules.periods import Period, local_today, parse_period
@@ -62,7 +62,7 @@ def complaints_section(scope: Scope) -> dict:
     """figures (current/previous), agencies (frame), sentences, table (header, rows)."""
     p, lang, code = scope.period, scope.lang, scope.profile.code
     figures = queries.complaint_comparison(code, p, scope.now)
-    agencies = queries.agency_comparison(code, p, scope.now)
+    agencies = localised(queries.agency_comparison(code, p, scope.now), lang, "name")
     return {"figures": figures, "agencies": agencies,
             "sentences": words.complaint_sentences(figures, agencies, compare(p, lang), lang),
             "table": words.agency_table(agencies, lang)}
@@ -82,7 +82,8 @@ def kpis_section(scope: Scope) -> dict:
     late = kpis.late_reports(scope.profile.code, local_today(scope.now, scope.profile.timezone))
     return {"status": status, "late": late,
             "sentences": [words.kpi_sentence(status, scope.lang), words.late_sentence(late, scope.lang)],
-            "table": words.kpi_table(status["off"], {a.code: a.name for a in scope.profile.agencies}, scope.lang)}
+            "table": words.kpi_table(status["off"], {a.code: a.name_en if scope.lang == "en" else a.name
+                                                     for a in scope.profile.agencies}, scope.lang)}
 
 
 def chart_title(name: str, lang: str) -> str:
@@ -109,7 +110,7 @@ def _chart(name: str, scope: Scope, theme: str) -> go.Figure:
                                          value_label=t("briefing.chart.count", lang),
                                          x_title=t("briefing.chart.day", lang), **names)
     if name == "late":
-        return charts.late_by_agency(queries.agency_comparison(code, p, scope.now),
+        return charts.late_by_agency(localised(queries.agency_comparison(code, p, scope.now), lang, "name"),
                                      value_label=t("briefing.chart.late_count", lang), **names)
     if name == "uptime":
         return charts.uptime_by_kind(queries.uptime_comparison(code, p, scope.kinds),

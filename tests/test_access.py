@@ -63,6 +63,8 @@ ENDPOINTS = {
     "/api/devices/<kind>/down": ("/api/devices/wifi/down", PEOPLE),
     "/briefing/chart/<name>.png": ("/briefing/chart/complaints.png", PEOPLE),
     "/briefing/export.pdf": ("/briefing/export.pdf", PEOPLE),
+    "/evaluation/deck.pdf": ("/evaluation/deck.pdf", PEOPLE),
+    "/services/template/<agency>.xlsx": ("/services/template/DLH.xlsx", {"admin", "operator"}),
     "/evidence/file/<int:item_id>": ("/evidence/file/1", PEOPLE),  # 404 for people: item 1 is a demo link
     "/evidence/file/<path:anything>": ("/evidence/file/x.pdf", PEOPLE),  # 404 for people
     "/api/v1/sources/<source>/<kind>": ("/api/v1/sources/complaints/complaints", "key"),

@@ -36,7 +36,7 @@ from data_sources.sqlfuncs import local_date
 
 COMPLAINT_FIGURES = ["received", "answered", "answered_on_time", "judged", "share_on_time", "median_response_seconds",
                      "red_raised"]
-AGENCY_COLUMNS = ["code", "name", "received", "received_previous", "late", "late_previous", "share_on_time",
+AGENCY_COLUMNS = ["code", "name", "name_en", "received", "received_previous", "late", "late_previous", "share_on_time",
                   "share_on_time_previous", "median_response_hours"]
 UPTIME_COLUMNS = ["kind", "devices", "target", "uptime", "uptime_previous"]
 
@@ -83,8 +83,9 @@ def agency_comparison(city_code: str, period: Period, now: datetime) -> pd.DataF
     current, previous = _filters(city_code, period)
     with database.engine.connect() as conn:
         late = _red_raised(conn, city_code, period).dropna(subset=["agency_id"]).astype({"agency_id": int})
-        names = to_frame(conn.execute(select(Agency.id, Agency.code, Agency.name).where(Agency.city_code == city_code)),
-                         columns=["agency_id", "code", "name"])
+        names = to_frame(conn.execute(select(Agency.id, Agency.code, Agency.name, Agency.name_en)
+                                      .where(Agency.city_code == city_code)),
+                         columns=["agency_id", "code", "name", "name_en"])
     now_rows = complaints.by_agency(current, now).set_index("code")
     before = complaints.by_agency(previous, now, with_medians=False).set_index("code")
     frame = names.merge(late, on="agency_id", how="left").set_index("code")

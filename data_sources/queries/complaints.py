@@ -224,14 +224,14 @@ def by_category(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
 
 @cache.memoize()
 def by_agency(flt: ComplaintFilter, now: datetime, with_medians: bool = True) -> pd.DataFrame:
-    """The agency responsiveness table. Columns: code, name, received, answered,
+    """The agency responsiveness table. Columns: code, name, name_en, received, answered,
     answered_on_time, judged, share_on_time, median_response_hours (period), open, red (now).
     Every agency with complaints in scope; slowest (lowest share on time) first. Without
     ``with_medians`` (a chart of counts) the median column is empty and costs nothing."""
-    agencies = select(Agency.id, Agency.code, Agency.name).where(Agency.city_code == flt.city_code)
+    agencies = select(Agency.id, Agency.code, Agency.name, Agency.name_en).where(Agency.city_code == flt.city_code)
     with database.engine.connect() as conn:
         figures = _grouped(conn, flt, now, Complaint.agency_id)
-        names = to_frame(conn.execute(agencies), columns=["id", "code", "name"])
+        names = to_frame(conn.execute(agencies), columns=["id", "code", "name", "name_en"])
         median = (_medians(conn, _response_seconds(), Complaint.agency_id, _answered_in_period(flt),
                            AGENCY_MEDIAN_BIN_SECONDS) if with_medians else pd.DataFrame(columns=["grp", "median"]))
     median = median.rename(columns={"grp": "id", "median": "median_seconds"}).set_index("id")
@@ -240,7 +240,7 @@ def by_agency(flt: ComplaintFilter, now: datetime, with_medians: bool = True) ->
     frame["median_response_hours"] = (pd.to_numeric(frame.pop("median_seconds")) / 3600).round(2)
     frame = frame.sort_values(["share_on_time", "red", "code"], ascending=[True, False, True], na_position="last",
                               ignore_index=True)
-    return frame[["code", "name", "received", "answered", "answered_on_time", "judged", "share_on_time",
+    return frame[["code", "name", "name_en", "received", "answered", "answered_on_time", "judged", "share_on_time",
                   "median_response_hours", "open", "red"]]
 
 
@@ -297,7 +297,8 @@ def locations(flt: ComplaintFilter, max_points: int = 4000) -> dict:
     return {"mode": "grid", "total": total, "cell_degrees": size, "frame": frame[["lat", "lon", "count"]]}
 
 
-RED_FLAG_COLUMNS = ["external_id", "category", "name_id", "name_en", "kecamatan", "agency", "status", "received_at",
+RED_FLAG_COLUMNS = ["external_id", "category", "name_id", "name_en", "kecamatan", "agency", "agency_en", "status",
+                    "received_at",
                     "response_due_at", "overdue_seconds", "description", "address", "reporter"]
 
 
@@ -322,7 +323,8 @@ def red_flags(flt: ComplaintFilter, now: datetime, limit: int = 500, reveal: boo
     where = and_(flt.scope(), red_condition(now))
     stmt = (
         select(Complaint.external_id, ComplaintCategory.code, ComplaintCategory.name_id, ComplaintCategory.name_en,
-               kecamatan.c.name, Agency.name, Complaint.status, Complaint.received_at, Complaint.response_due_at,
+               kecamatan.c.name, Agency.name, Agency.name_en, Complaint.status, Complaint.received_at,
+               Complaint.response_due_at,
                Complaint.description, Complaint.address, Complaint.reporter_name, Complaint.reporter_phone,
                Complaint.reporter_email)
         .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)

@@ -10,7 +10,7 @@ from data_sources.frames import to_frame
 from data_sources.rules.privacy import mask_rejected, mask_text
 from data_sources.runtime import cache
 
-SOURCE_COLUMNS = ["key", "name", "kind", "feed", "freshness_budget_seconds", "last_success_at", "last_failure_at",
+SOURCE_COLUMNS = ["key", "name", "name_en", "kind", "feed", "freshness_budget_seconds", "last_success_at", "last_failure_at",
                   "last_error"]
 
 
@@ -23,10 +23,10 @@ def source_status(city_code: str) -> pd.DataFrame:
 
 
 def latest_runs(city_code: str, limit: int = 20) -> pd.DataFrame:
-    """Columns: source, started_at, finished_at, status, rows_received, rows_accepted, rows_rejected, message."""
+    """Columns: source, source_en, started_at, finished_at, status, rows_received, rows_accepted, rows_rejected, message."""
     stmt = (
-        select(Source.name, SourceRun.started_at, SourceRun.finished_at, SourceRun.status, SourceRun.rows_received,
-               SourceRun.rows_accepted, SourceRun.rows_rejected, SourceRun.message)
+        select(Source.name, Source.name_en, SourceRun.started_at, SourceRun.finished_at, SourceRun.status,
+               SourceRun.rows_received, SourceRun.rows_accepted, SourceRun.rows_rejected, SourceRun.message)
         .join(Source, Source.id == SourceRun.source_id)
         .where(Source.city_code == city_code)
         .order_by(SourceRun.started_at.desc(), SourceRun.id.desc())
@@ -34,15 +34,16 @@ def latest_runs(city_code: str, limit: int = 20) -> pd.DataFrame:
     )
     with database.engine.connect() as conn:
         return to_frame(conn.execute(stmt), columns=[
-            "source", "started_at", "finished_at", "status", "rows_received", "rows_accepted", "rows_rejected", "message"])
+            "source", "source_en", "started_at", "finished_at", "status", "rows_received", "rows_accepted",
+            "rows_rejected", "message"])
 
 
 def rejected_records(city_code: str, limit: int = 500, waiting_only: bool = True) -> pd.DataFrame:
-    """Columns: id, source, created_at, external_id, record_kind, reason, raw (newest first; by
+    """Columns: id, source, source_en, created_at, external_id, record_kind, reason, raw (newest first; by
     default only those not yet corrected and sent again). Personal data is masked in the record
     and in the reason (which may quote a value from it)."""
     stmt = (
-        select(RejectedRecord.id, Source.name, RejectedRecord.created_at, RejectedRecord.external_id,
+        select(RejectedRecord.id, Source.name, Source.name_en, RejectedRecord.created_at, RejectedRecord.external_id,
                RejectedRecord.record_kind, RejectedRecord.reason, RejectedRecord.raw)
         .join(Source, Source.id == RejectedRecord.source_id)
         .where(Source.city_code == city_code)
@@ -52,8 +53,8 @@ def rejected_records(city_code: str, limit: int = 500, waiting_only: bool = True
     if waiting_only:
         stmt = stmt.where(RejectedRecord.resubmitted_at.is_(None))
     with database.engine.connect() as conn:
-        frame = to_frame(conn.execute(stmt), columns=["id", "source", "created_at", "external_id", "record_kind",
-                                                      "reason", "raw"])
+        frame = to_frame(conn.execute(stmt), columns=["id", "source", "source_en", "created_at", "external_id",
+                                                      "record_kind", "reason", "raw"])
     masked = [mask_rejected(raw, reason) for raw, reason in zip(frame["raw"], frame["reason"])]
     frame["raw"], frame["reason"] = [m[0] for m in masked], [m[1] for m in masked]
     frame["external_id"] = [mask_text(e) if isinstance(e, str) else e for e in frame["external_id"]]
