@@ -43,24 +43,6 @@ def target_trend(frame: pd.DataFrame, *, target: float, value_label: str, target
     return figure
 
 
-def dimension_radar(current: pd.DataFrame, previous: pd.DataFrame | None, *, labels: dict[str, str], current_name: str,
-                    previous_name: str, theme: str) -> go.Figure:
-    """Achievement (percent of target) per dimension; ``current``/``previous`` have columns
-    dimension, score (fractions). The previous year is drawn dashed for comparison."""
-    figure = go.Figure()
-    for frame, name, dash in ((previous, previous_name, "dash"), (current, current_name, "solid")):
-        if frame is None or frame.empty:
-            continue
-        theta = [labels[d] for d in frame["dimension"]]
-        figure.add_trace(go.Scatterpolar(r=(frame["score"] * 100).round(1).tolist() + [round(frame["score"].iloc[0] * 100, 1)],
-                                         theta=theta + theta[:1], name=name, line={"dash": dash},
-                                         fill="toself" if dash == "solid" else None, opacity=0.85))
-    figure.update_layout(template=figure_template(theme), margin={"l": 40, "r": 40, "t": 20, "b": 20},
-                         polar={"radialaxis": {"range": [0, 120], "ticksuffix": "%"}},
-                         legend={"orientation": "h", "y": -0.1})
-    return figure
-
-
 def category_stack(frame: pd.DataFrame, *, x_column: str, label_column: str, x_values: list, x_title: str,
                    value_label: str, other_label: str, theme: str, empty_text: str, top: int = 6) -> go.Figure:
     """Stacked bars of ``count`` per ``x_column`` value, one colour per category (``label_column``).

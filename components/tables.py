@@ -56,27 +56,6 @@ def kpi_table(frame: pd.DataFrame, agency_names: dict[str, str], lang: str) -> d
     return _table(headers, rows, "services-kpi-table")
 
 
-def indicator_table(frame: pd.DataFrame, lang: str) -> dbc.Table:
-    """Columns used: dimension, sub_dimension, name_*, value, previous_value, target, unit, evidence."""
-    rows = []
-    for _, row in frame.iterrows():
-        change = "–"
-        if not pd.isna(row["value"]) and not pd.isna(row["previous_value"]) and row["previous_value"]:
-            change = formatting.percent((row["value"] - row["previous_value"]) / abs(row["previous_value"]), lang)
-            if not change.startswith("-"):
-                change = "+" + change
-        rows.append([
-            html.Td(t(f"dimension.{row['dimension']}", lang)), html.Td(row["sub_dimension"]),
-            html.Td(row[f"name_{lang}"]),
-            html.Td(_value(row["value"], row["unit"], lang), **{"data-kpi": f"indicator_{row['code']}"}),
-            html.Td(_value(row["target"], row["unit"], lang)), html.Td(change),
-            html.Td(row["evidence"] if isinstance(row["evidence"], str) else "–", className="small"),
-        ])
-    headers = [t(k, lang) for k in ("evaluation.dimension", "evaluation.sub_dimension", "evaluation.indicator",
-                                    "evaluation.value", "evaluation.target", "evaluation.change", "evaluation.evidence")]
-    return _table(headers, rows, "evaluation-indicator-table")
-
-
 def source_table(frame: pd.DataFrame, now: datetime, lang: str, tz: str, tz_label: str) -> dbc.Table:
     """Columns used: ``queries.sources.SOURCE_COLUMNS``: each source, what it carries, its last
     success and how late that is against its budget, its latest error."""

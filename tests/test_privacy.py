@@ -3,12 +3,10 @@ import itertools
 import json
 import re
 
-import pandas as pd
 import pytest
 
 from data_sources.demo import texts as demo_text
 from data_sources.rules.privacy import MASK, mask_complaint_text, mask_record, mask_text
-from data_sources.queries.indicators import achievement, dimension_scores
 
 
 def test_phone_numbers_emails_and_nik_are_masked():
@@ -28,21 +26,6 @@ def test_raw_records_lose_personal_keys_and_patterns():
     assert masked == {"service_request_id": "X-9", "first_name": MASK, "email": MASK, "description": f"WA {MASK}",
                       "lat": -6.1}
     assert mask_record("nama Budi 081234567890") == f"nama Budi {MASK}"
-
-
-def test_dimension_scores_cap_and_order():
-    frame = pd.DataFrame({
-        "code": ["a", "b", "c"], "dimension": ["economy", "economy", "living"], "target": [10.0, 100.0, 20.0],
-        "direction": ["higher", "higher", "lower"], "value": [20.0, 90.0, 25.0],
-    })
-    before = frame.copy()
-    scores = dimension_scores(frame).set_index("dimension")
-    assert scores.loc["economy", "score"] == (1.2 + 0.9) / 2  # 200% is capped at 120%
-    assert scores.loc["living", "score"] == 0.8
-    assert list(scores.index)[:3] == ["governance", "branding", "economy"]
-    assert pd.isna(scores.loc["governance", "score"])
-    pd.testing.assert_frame_equal(frame, before)
-    assert achievement(0.0, 15.0, "lower") == 1.2
 
 
 # --- names ----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
-from cities import DIMENSIONS
 from data_sources.db import database
 from data_sources.frames import to_frame
 from data_sources.models import Indicator, IndicatorValue
@@ -38,26 +37,3 @@ def history(city_code: str) -> pd.DataFrame:
         frame = to_frame(conn.execute(stmt), columns=HISTORY_COLUMNS)
     frame["unit_en"] = frame["unit_en"].fillna(frame["unit"])  # a unit without an English form reads the same
     return frame
-
-
-# --- superseded ---------------------------------------------------------------------------------
-# The evaluation scores with ``rules.scorecard`` (achievement capped at 100 %, weighted). These two
-# remain only because tests/test_privacy.py::test_dimension_scores_cap_and_order still imports
-# them; nothing in the app uses them. Delete both with that test.
-_OLD_CAP = 1.2
-
-
-def achievement(value: float, target: float, direction: str) -> float:
-    """Superseded by ``rules.scoring.achievement``/``capped``."""
-    if pd.isna(value) or not target:
-        return float("nan")
-    ratio = value / target if direction == "higher" else (target / value if value else _OLD_CAP)
-    return min(ratio, _OLD_CAP)
-
-
-def dimension_scores(frame: pd.DataFrame, value_column: str = "value") -> pd.DataFrame:
-    """Superseded by ``rules.scorecard.build``."""
-    scores = frame.assign(score=[achievement(v, t, d) for v, t, d in
-                                 zip(frame[value_column], frame["target"], frame["direction"])])
-    grouped = scores.groupby("dimension").agg(score=("score", "mean"), indicators=("code", "count"))
-    return grouped.reindex(list(DIMENSIONS)).reset_index()
