@@ -1,6 +1,7 @@
 """Indonesian number and date formatting (1.234,5; 23 Nov 2026 14.05 WIB), English second."""
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -19,10 +20,14 @@ def number(value: float | int | None, lang: str = "id", digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=_LOCALES[lang])
 
 
-def percent(share: float | None, lang: str = "id", digits: int = 1) -> str:
-    """``share`` is a fraction: 0.975 -> '97,5%'."""
+def percent(share: float | None, lang: str = "id", digits: int = 1, floor: bool = False) -> str:
+    """``share`` is a fraction: 0.975 -> '97,5%'. ``floor``: rounded down below 100 %, so a share
+    short of all (1 late in 3,000) never reads '100,0%'."""
     if share is None:
         return "–"
+    if floor and share < 1:
+        scale = 10 ** (digits + 2)
+        share = math.floor(share * scale) / scale
     return format_percent(share, format="#,##0" + ("." + "0" * digits if digits else "") + "%", locale=_LOCALES[lang])
 
 

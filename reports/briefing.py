@@ -63,8 +63,10 @@ def complaints_section(scope: Scope) -> dict:
     p, lang, code = scope.period, scope.lang, scope.profile.code
     figures = queries.complaint_comparison(code, p, scope.now)
     agencies = localised(queries.agency_comparison(code, p, scope.now), lang, "name")
-    return {"figures": figures, "agencies": agencies,
-            "sentences": words.complaint_sentences(figures, agencies, compare(p, lang), lang),
+    red_now = queries.red_flags_now(code, scope.now)
+    return {"figures": figures, "agencies": agencies, "red_now": red_now,
+            "sentences": [*words.complaint_sentences(figures, agencies, compare(p, lang), lang),
+                          *words.red_now_sentences(red_now, scope.now, lang)],
             "table": words.agency_table(agencies, lang)}
 
 

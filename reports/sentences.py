@@ -4,6 +4,11 @@ of the page and the PDF as rows of formatted text. Pure: numbers in, text out.
 
 A change is given in percent of the previous value; when the previous value is zero the
 sentence says so instead of dividing by it, and equal values are called unchanged.
+
+Sentences judge as well as count: red flags, the share on time, uptime and KPIs off target are
+called better (membaik), worse (memburuk) or steady (tetap) against the previous period, and
+set against their target. Steady means a change under ``STEADY_POINTS`` for a share and under
+``STEADY_SHARE`` of the previous value for a count; the sentence states the threshold.
 """
 from __future__ import annotations
 
@@ -14,9 +19,13 @@ from babel.dates import format_date
 
 from components import formatting
 from components.i18n import t
+from data_sources.clock import as_datetime
 from data_sources.rules import reporting
+from data_sources.rules.flags import ON_TIME_TARGET
 
 _LOCALES = {"id": "id_ID", "en": "en_GB"}
+STEADY_POINTS = 0.01  # a share that moved less than 1 percentage point is steady
+STEADY_SHARE = 0.05  # a count that moved less than 5 % of its previous value is steady
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -51,7 +60,8 @@ def change_text(current: float, previous: float, lang: str) -> str:
 
 
 def count_sentence(subject: str, current: int, previous: int, compare: str, lang: str) -> str:
-    """A count against the previous period; ``subject`` is 'complaints' or 'red'."""
+    """A count against the previous period; ``subject`` is 'complaints' or 'red' (red flags are
+    also judged: fewer is better)."""
     n = lambda v: formatting.number(v, lang)  # noqa: E731
     key = f"briefing.sentence.{subject}"
     if current == previous:
@@ -59,15 +69,61 @@ def count_sentence(subject: str, current: int, previous: int, compare: str, lang
     if previous == 0:
         return t(f"{key}.from_zero", lang, current=n(current), compare=compare)
     direction = "up" if current > previous else "down"
+    judged = verdict_text(current, previous, higher_is_better=False, share=False, lang=lang) if subject == "red" else ""
     return t(f"{key}.{direction}", lang, change=change_text(current, previous, lang), compare=compare,
-             current=n(current), previous=n(previous))
+             current=n(current), previous=n(previous), verdict=judged)
+
+
+def verdict(current: float | None, previous: float | None, *, higher_is_better: bool, share: bool) -> str | None:
+    """'better', 'worse' or 'steady' against the previous period (None if either is unknown)."""
+    if _missing(current) or _missing(previous):
+        return None
+    delta = current - previous
+    if share:  # judged on the figures as printed (one decimal of a per cent), never against them
+        steady = round(abs(delta) * 1000) < STEADY_POINTS * 1000
+    else:  # as the sentence prints the change: a whole per cent of the previous value
+        steady = delta == 0 or (previous and round(abs(delta) / previous * 100) < STEADY_SHARE * 100)
+    if steady:
+        return "steady"
+    return "better" if (delta > 0) == higher_is_better else "worse"
+
+
+def verdict_text(current, previous, *, higher_is_better: bool, share: bool, lang: str) -> str:
+    """': membaik' / ': memburuk' / ': tetap (selisih di bawah 1 poin persen)', or '' when unknown."""
+    found = verdict(current, previous, higher_is_better=higher_is_better, share=share)
+    if found is None:
+        return ""
+    threshold = (t("briefing.verdict.points", lang, n=formatting.number(STEADY_POINTS * 100, lang)) if share
+                 else formatting.percent(STEADY_SHARE, lang, digits=0))
+    return t(f"briefing.verdict.{found}", lang, threshold=threshold)
 
 
 def on_time_sentence(current: float | None, previous: float | None, compare: str, lang: str) -> str:
     if current is None:
         return t("briefing.sentence.on_time.none", lang)
-    return t("briefing.sentence.on_time", lang, share=formatting.percent(current, lang), compare=compare,
-             previous=formatting.percent(previous, lang))
+    target = t("briefing.sentence.uptime.met" if current >= ON_TIME_TARGET else "briefing.sentence.uptime.below", lang,
+               target=formatting.percent(ON_TIME_TARGET, lang, digits=0))
+    return t("briefing.sentence.on_time", lang, share=formatting.percent(current, lang, floor=True), compare=compare,
+             previous=formatting.percent(previous, lang, floor=True), target=target,
+             verdict=verdict_text(current, previous, higher_is_better=True, share=True, lang=lang))
+
+
+def red_now_sentences(red: dict, now, lang: str) -> list[str]:
+    """The red flags open now, whenever received: the oldest ones by name and how late, and the
+    agencies with the most (``queries.briefing.red_flags_now``)."""
+    if not red["total"]:
+        return [t("briefing.sentence.red_now.none", lang)]
+    oldest = []
+    for row in red["oldest"].itertuples():
+        agency = row.agency_en if lang == "en" and isinstance(row.agency_en, str) else row.agency
+        late = formatting.duration((now - as_datetime(row.response_due_at)).total_seconds(), lang)
+        place = " · ".join(v for v in (row.kecamatan, agency) if isinstance(v, str))
+        oldest.append(t("briefing.sentence.red_now.item", lang, category=getattr(row, f"name_{lang}"), place=place,
+                        late=late))
+    agencies = ", ".join(f"{r.name_en if lang == 'en' and isinstance(r.name_en, str) else r.name} "
+                         f"({formatting.number(int(r.red), lang)})" for r in red["by_agency"].itertuples())
+    return [t("briefing.sentence.red_now", lang, total=formatting.number(red["total"], lang), oldest="; ".join(oldest)),
+            t("briefing.sentence.red_now.agencies", lang, agencies=agencies)]
 
 
 def late_sentences(agencies: pd.DataFrame, compare: str, lang: str) -> list[str]:
@@ -117,7 +173,8 @@ def uptime_sentence(kind: str, uptime: float | None, previous: float | None, tar
     comparison = (t("briefing.sentence.uptime.no_previous", lang, compare=compare) if _missing(previous) else
                   t("briefing.sentence.uptime.previous", lang, compare=compare,
                     previous=formatting.percent(previous, lang)))
-    values = dict(kind=label, uptime=formatting.percent(uptime, lang), comparison=comparison)
+    values = dict(kind=label, uptime=formatting.percent(uptime, lang), comparison=comparison,
+                  verdict=verdict_text(uptime, previous, higher_is_better=True, share=True, lang=lang))
     if _missing(target):
         return t("briefing.sentence.uptime.no_target", lang, **values)
     target_text = t("briefing.sentence.uptime.met" if uptime >= target else "briefing.sentence.uptime.below", lang,
@@ -142,7 +199,9 @@ def kpi_sentence(status: dict, lang: str) -> str:
     if not status["previous_total"]:
         return t("briefing.sentence.kpis.no_previous", lang, off=off, total=total, month=month)
     return t("briefing.sentence.kpis", lang, off=off, total=total, month=month,
-             previous=formatting.number(status["previous_off_target"], lang))
+             previous=formatting.number(status["previous_off_target"], lang),
+             verdict=verdict_text(status["off_target"], status["previous_off_target"], higher_is_better=False,
+                                  share=False, lang=lang))
 
 
 def late_sentence(late: pd.DataFrame, lang: str, listed: int = 6) -> str:
@@ -171,7 +230,7 @@ def agency_table(frame: pd.DataFrame, lang: str, top: int = 12) -> tuple[list[st
     header = [t(f"briefing.col.{c}", lang) for c in ("agency", "received", "received_previous", "late",
                                                        "late_previous", "on_time", "median")]
     rows = [[r.name, n(r.received), n(r.received_previous), n(r.late), n(r.late_previous),
-             formatting.percent(None if _missing(r.share_on_time) else r.share_on_time, lang),
+             formatting.percent(None if _missing(r.share_on_time) else r.share_on_time, lang, floor=True),
              "–" if _missing(r.median_response_hours) else formatting.number(r.median_response_hours, lang, 1)]
             for r in frame.head(top).itertuples()]
     return header, rows

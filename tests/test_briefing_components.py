@@ -63,16 +63,20 @@ def test_complaint_sentences_in_order():
     got = words.complaint_sentences(figures, agencies, "minggu lalu", "id")
     assert got[0] == "Aduan naik 6% dibanding minggu lalu: 451 aduan, sebelumnya 425."
     assert got[1].startswith("Bendera merah (lewat tenggat tanpa tanggapan) turun 5%")
-    assert got[2] == "64,6% aduan yang sudah dapat dinilai ditanggapi tepat waktu (minggu lalu: 65,1%)."
+    assert got[1].endswith(": membaik.")  # 134 against 141: fewer red flags, by 5 % (the steady band is under 5 %)
+    assert got[2] == ("64,6% aduan yang sudah dapat dinilai ditanggapi tepat waktu (minggu lalu: 65,1%): "
+                      "tetap (selisih di bawah 1 poin persen), di bawah target 90%.")
     assert got[3] == "Dinas Lingkungan Hidup memiliki 38 aduan terlambat (minggu lalu: 23)."
     nothing_judged = {side: dict(figures[side], share_on_time=None) for side in figures}
     assert "Belum ada aduan" in words.complaint_sentences(nothing_judged, agencies, "minggu lalu", "id")[2]
 
 
 @pytest.mark.parametrize("uptime, previous, target, lang, expected", [
-    (0.978, 0.984, 0.98, "id", "Uptime CCTV 97,8% (minggu lalu: 98,4%), di bawah target 98,0%."),
+    (0.978, 0.984, 0.98, "id",
+     "Uptime CCTV 97,8% (minggu lalu: 98,4%): tetap (selisih di bawah 1 poin persen), di bawah target 98,0%."),
+    (0.96, 0.984, 0.98, "id", "Uptime CCTV 96,0% (minggu lalu: 98,4%): memburuk, di bawah target 98,0%."),
     (0.99, None, 0.98, "id", "Uptime CCTV 99,0% (minggu lalu: belum ada data), memenuhi target 98,0%."),
-    (0.99, 0.97, None, "en", "Uptime for CCTV: 99.0% (last week: 97.0%)."),
+    (0.99, 0.97, None, "en", "Uptime for CCTV: 99.0% (last week: 97.0%): better."),
     (None, 0.97, 0.98, "id", "Belum ada data uptime CCTV untuk periode ini."),
     (float("nan"), 0.97, 0.98, "en", "No CCTV uptime data for this period yet."),
 ])
@@ -82,12 +86,29 @@ def test_uptime_sentence(uptime, previous, target, lang, expected):
 
 def test_kpi_sentence():
     base = {"total": 12, "off_target": 3, "previous_total": 12, "previous_off_target": 4, "month": date(2026, 10, 1)}
-    assert words.kpi_sentence(base, "id") == "3 dari 12 KPI layanan di bawah target pada Oktober 2026 (bulan sebelumnya 4)."
-    assert words.kpi_sentence(base, "en") == ("3 of 12 service KPIs are off target in October 2026 "
-                                              "(the month before: 4).")
+    assert words.kpi_sentence(base, "id") == "3 dari 12 KPI layanan di bawah target pada Oktober 2026 (sebelumnya 4): membaik."
+    assert words.kpi_sentence(base, "en") == "3 of 12 service KPIs are off target in October 2026 (before: 4): better."
+    assert words.kpi_sentence(dict(base, previous_off_target=3), "en").endswith(": steady (a change under 5%).")
     assert words.kpi_sentence(dict(base, off_target=0), "id") == "Semua 12 KPI layanan memenuhi target pada Oktober 2026."
     assert words.kpi_sentence(dict(base, previous_total=0), "id").endswith("pada Oktober 2026.")
     assert words.kpi_sentence(dict(base, total=0), "id") == "Belum ada nilai KPI layanan."
+
+
+def test_red_flags_now_are_named_oldest_first_with_the_agencies_with_most():
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
+    red = {"total": 200, "oldest": pd.DataFrame([{
+        "external_id": "LAKSA-1", "name_id": "Sampah menumpuk", "name_en": "Garbage piling up", "kecamatan": "Benda",
+        "agency": "Dinas Lingkungan Hidup", "agency_en": "Environment Agency",
+        "response_due_at": datetime(2025, 11, 20, 7, 30)}]),
+        "by_agency": pd.DataFrame([{"code": "DLH", "name": "Dinas Lingkungan Hidup", "name_en": "Environment Agency",
+                                    "red": 38}])}
+    assert words.red_now_sentences(red, now, "id") == [
+        "Saat ini 200 aduan berbendera merah; yang terlama: Sampah menumpuk (Benda · Dinas Lingkungan Hidup), "
+        "terlambat 368 hari.", "OPD dengan bendera merah terbanyak: Dinas Lingkungan Hidup (38)."]
+    assert words.red_now_sentences(red, now, "en")[1] == "Agencies with the most red flags: Environment Agency (38)."
+    assert words.red_now_sentences({"total": 0}, now, "id") == ["Saat ini tidak ada aduan berbendera merah."]
 
 
 def test_late_sentence_names_each_agency_its_kpis_and_periods():

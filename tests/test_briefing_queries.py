@@ -83,7 +83,16 @@ def test_agency_comparison_matches_sql(bound, params):
     url = bound
     p = parse_period(params, FIXED_NOW, TZ)
     got = briefing.agency_comparison(PROFILE.code, p, FIXED_NOW).set_index("code")
-    late_now, late_before = _red_raised(url, p.start, p.end), _red_raised(url, p.previous().start, p.previous().end)
+
+    def late(start, end) -> dict:
+        """Received in [start, end) and past the deadline: answered after it, or not answered by it (now)."""
+        return dict(rows(url, """SELECT a.code, count(*) FROM complaints c JOIN agencies a ON a.id = c.agency_id
+                                 WHERE c.received_at >= :s AND c.received_at < :e
+                                 AND ((c.first_response_at IS NOT NULL AND c.first_response_at > c.response_due_at)
+                                      OR (c.first_response_at IS NULL AND c.response_due_at < :n))
+                                 GROUP BY a.code""", s=_naive(start), e=_naive(end), n=_naive(FIXED_NOW)))
+
+    late_now, late_before = late(p.start, p.end), late(p.previous().start, p.previous().end)
     received = {side: dict(rows(url, """SELECT a.code, count(*) FROM complaints c JOIN agencies a ON a.id = c.agency_id
                                        WHERE c.received_at >= :s AND c.received_at < :e GROUP BY a.code""",
                                s=_naive(start), e=_naive(end)))
@@ -96,6 +105,8 @@ def test_agency_comparison_matches_sql(bound, params):
         assert row["received_previous"] == received["before"].get(code, 0)
     assert got["late"].tolist() == sorted(got["late"], reverse=True)  # most late first
     assert got["late"].iloc[0] > 0
+    # one population per row: whoever has late complaints is under 100 % on time
+    assert (got.loc[got["late"] > 0, "share_on_time"] < 1).all()
 
 
 def test_received_per_day_in_local_days(bound):

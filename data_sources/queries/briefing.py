@@ -15,6 +15,8 @@ Definitions (the page and the PDF print them too):
   (``device_uptime_group_daily``) of the period's local days; maintenance and unknown time
   excluded. Roll-ups are daily, so a period that runs up to now includes today's roll-up so
   far while its comparison period has whole days (a share, so this barely biases it).
+- **red flags open now**: complaints past their deadline unanswered at the time of the
+  briefing, whenever received (a year-old one included): the oldest, and the agencies with most.
 - **KPIs off target**: each KPI's newest monthly value against its target, and the value
   before it (``queries.kpis.latest``); KPIs are monthly, so they do not follow the period.
 """
@@ -27,9 +29,18 @@ from sqlalchemy import and_, func, or_, select
 
 from data_sources.db import database
 from data_sources.frames import to_frame
-from data_sources.models import Agency, Complaint, ComplaintFlag, Device, DeviceUptimeGroupDaily
+from data_sources.models import (
+    Agency,
+    Complaint,
+    ComplaintCategory,
+    ComplaintFlag,
+    Device,
+    DeviceUptimeGroupDaily,
+    Region,
+)
 from data_sources.queries import complaints
 from data_sources.queries.filters import ComplaintFilter
+from data_sources.rules.flags import red_condition
 from data_sources.rules.periods import Period
 from data_sources.runtime import cache
 from data_sources.sqlfuncs import local_date
@@ -78,19 +89,26 @@ def complaint_comparison(city_code: str, period: Period, now: datetime) -> dict[
 
 @cache.memoize()
 def agency_comparison(city_code: str, period: Period, now: datetime) -> pd.DataFrame:
-    """One row per agency with complaints or red flags in either period. Columns: ``AGENCY_COLUMNS``;
-    most late first, then most received."""
+    """One row per agency with complaints in either period. Columns: ``AGENCY_COLUMNS``; most
+    late first, then most received.
+
+    One population per row: the complaints *received in the period*. ``late`` counts those of
+    them past their response deadline (answered late, or not answered by a deadline that has
+    passed) and ``share_on_time`` the rest of those due: late = due - on time, so a row with
+    late complaints can never read 100 % on time. (Red flags raised in the period, whenever
+    the complaint came in, are the briefing's own tile.)"""
     current, previous = _filters(city_code, period)
     with database.engine.connect() as conn:
-        late = _red_raised(conn, city_code, period).dropna(subset=["agency_id"]).astype({"agency_id": int})
         names = to_frame(conn.execute(select(Agency.id, Agency.code, Agency.name, Agency.name_en)
                                       .where(Agency.city_code == city_code)),
                          columns=["agency_id", "code", "name", "name_en"])
     now_rows = complaints.by_agency(current, now).set_index("code")
     before = complaints.by_agency(previous, now, with_medians=False).set_index("code")
-    frame = names.merge(late, on="agency_id", how="left").set_index("code")
+    frame = names.set_index("code")
     frame["received"] = now_rows["received"]
     frame["received_previous"] = before["received"]
+    frame["late"] = now_rows["judged"] - now_rows["answered_on_time"]
+    frame["late_previous"] = before["judged"] - before["answered_on_time"]
     frame["share_on_time"] = now_rows["share_on_time"]
     frame["share_on_time_previous"] = before["share_on_time"]
     frame["median_response_hours"] = now_rows["median_response_hours"]
@@ -143,3 +161,29 @@ def uptime_comparison(city_code: str, period: Period, kinds: tuple[str, ...]) ->
                      float(up or 0) / float(known) if known else None,
                      float(up_before or 0) / float(known_before) if known_before else None))
     return pd.DataFrame(rows, columns=UPTIME_COLUMNS)
+
+
+@cache.memoize()
+def red_flags_now(city_code: str, now: datetime, oldest: int = 3, agencies: int = 3) -> dict:
+    """The red flags open at ``now``, whenever received: {"total": n, "oldest": frame (external_id,
+    name_id, name_en, kecamatan, agency, agency_en, response_due_at; oldest deadline first),
+    "by_agency": frame (code, name, name_en, red; most first)}."""
+    where = and_(Complaint.city_code == city_code, red_condition(now))
+    kecamatan = Region.__table__.alias("kecamatan")
+    oldest_stmt = (
+        select(Complaint.external_id, ComplaintCategory.name_id, ComplaintCategory.name_en, kecamatan.c.name,
+               Agency.name, Agency.name_en, Complaint.response_due_at)
+        .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
+        .outerjoin(kecamatan, kecamatan.c.id == Complaint.kecamatan_id)
+        .outerjoin(Agency, Agency.id == Complaint.agency_id)
+        .where(where).order_by(Complaint.response_due_at, Complaint.id).limit(oldest))
+    by_agency_stmt = (
+        select(Agency.code, Agency.name, Agency.name_en, func.count().label("red"))
+        .join(Complaint, Complaint.agency_id == Agency.id).where(where)
+        .group_by(Agency.code, Agency.name, Agency.name_en).order_by(func.count().desc(), Agency.code).limit(agencies))
+    with database.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(Complaint).where(where)).scalar_one()
+        oldest_frame = to_frame(conn.execute(oldest_stmt), columns=["external_id", "name_id", "name_en", "kecamatan",
+                                                                    "agency", "agency_en", "response_due_at"])
+        by_agency = to_frame(conn.execute(by_agency_stmt), columns=["code", "name", "name_en", "red"])
+    return {"total": total, "oldest": oldest_frame, "by_agency": by_agency}
