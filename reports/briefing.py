@@ -113,12 +113,12 @@ def _chart(name: str, scope: Scope, theme: str) -> go.Figure:
                                          x_title=t("briefing.chart.day", lang), **names)
     if name == "late":
         return charts.late_by_agency(localised(queries.agency_comparison(code, p, scope.now), lang, "name"),
-                                     value_label=t("briefing.chart.late_count", lang), **names)
+                                     value_label=t("briefing.chart.late_count", lang), lang=lang, **names)
     if name == "uptime":
         return charts.uptime_by_kind(queries.uptime_comparison(code, p, scope.kinds),
                                      kind_labels={k: t(f"briefing.kind.{k}", lang) for k in scope.kinds},
                                      target_name=t("briefing.chart.target", lang),
-                                     value_label=t("briefing.col.uptime", lang), **names)
+                                     value_label=t("briefing.col.uptime", lang), lang=lang, **names)
     raise KeyError(name)
 
 

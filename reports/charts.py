@@ -5,12 +5,15 @@ a figure for a static image: light theme on white, with its title, at a fixed si
 """
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from components import formatting
 from components.charts import with_message
+from components.i18n import t
 from components.theme import figure_template
 
 CHARTS = ("complaints", "late", "uptime")  # names in the PNG route: /briefing/chart/<name>.png
@@ -52,14 +55,16 @@ def complaints_per_day(frame: pd.DataFrame, first_day: date, days: int, previous
 
 
 def late_by_agency(frame: pd.DataFrame, *, current_name: str, previous_name: str, value_label: str, theme: str,
-                   empty_text: str, top: int = 10) -> go.Figure:
-    """Late complaints (red flags raised) per agency, this period against the previous, most late
-    on top. ``frame``: columns name, late, late_previous."""
+                   empty_text: str, top: int = 10, lang: str = "id") -> go.Figure:
+    """Late complaints per agency (of those received in the period: ``queries.briefing.agency_comparison``),
+    this period against the previous, most late on top; the labels are the table's numbers.
+    ``frame``: columns name, late, late_previous."""
     rows = frame[(frame["late"] > 0) | (frame["late_previous"] > 0)]
     rows = rows.sort_values(["late", "late_previous", "name"], ascending=[False, False, True]).head(top)
     figure = go.Figure([
         go.Bar(y=rows["name"], x=rows["late"], orientation="h", name=current_name, marker_color=CURRENT_COLOUR,
-               texttemplate="%{x:,d}", textposition="outside", textangle=0, cliponaxis=False,
+               text=[formatting.number(int(v), lang) for v in rows["late"]], textposition="outside", textangle=0,
+               cliponaxis=False,
                hovertemplate="%{y}: %{x:,d}<extra></extra>"),
         go.Bar(y=rows["name"], x=rows["late_previous"], orientation="h", name=previous_name,
                marker_color=PREVIOUS_COLOUR, hovertemplate="%{y}: %{x:,d}<extra></extra>"),
@@ -70,15 +75,17 @@ def late_by_agency(frame: pd.DataFrame, *, current_name: str, previous_name: str
 
 
 def uptime_by_kind(frame: pd.DataFrame, *, kind_labels: dict[str, str], current_name: str, previous_name: str,
-                   target_name: str, value_label: str, theme: str, empty_text: str) -> go.Figure:
+                   target_name: str, value_label: str, theme: str, empty_text: str, lang: str = "id") -> go.Figure:
     """Uptime (percent) per device kind, this period against the previous, with each kind's target
-    as a marker. ``frame``: columns kind, uptime, uptime_previous, target (fractions or None)."""
+    as a marker; the labels are the tables' figures (``formatting.percent``), and an axis that
+    does not start at zero says so. ``frame``: columns kind, uptime, uptime_previous, target (fractions or None)."""
     labels = [kind_labels.get(k, k) for k in frame["kind"]]
     percent = lambda column: [None if pd.isna(v) else round(float(v) * 100, 2) for v in frame[column]]  # noqa: E731
     current, previous, target = percent("uptime"), percent("uptime_previous"), percent("target")
     figure = go.Figure([
         go.Bar(x=labels, y=current, name=current_name, marker_color=CURRENT_COLOUR,
-               texttemplate="%{y:.1f}%", textposition="inside", textangle=0,
+               text=[None if pd.isna(v) else formatting.percent(float(v), lang) for v in frame["uptime"]],
+               textposition="inside", textangle=0,
                hovertemplate="%{x}: %{y:.2f}%<extra></extra>"),
         go.Bar(x=labels, y=previous, name=previous_name, marker_color=PREVIOUS_COLOUR,
                hovertemplate="%{x}: %{y:.2f}%<extra></extra>"),
@@ -87,8 +94,9 @@ def uptime_by_kind(frame: pd.DataFrame, *, kind_labels: dict[str, str], current_
                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>"),
     ])
     known = [v for v in current + previous + target if v is not None]
-    low = max(0.0, min(known) - 5) if known else 0.0
-    _layout(figure, theme, yaxis={"title": {"text": value_label}, "range": [low, 100.5], "ticksuffix": "%"})
+    low = max(0.0, math.floor(min(known) - 5)) if known else 0.0
+    title = value_label if not low else f"{value_label} ({t('chart.axis_from', lang, value=formatting.number(low, lang) + '%')})"
+    _layout(figure, theme, yaxis={"title": {"text": title}, "range": [low, 100.5], "ticksuffix": "%"})
     return with_message(figure, empty_text) if not any(v is not None for v in current + previous) else figure
 
 

@@ -228,3 +228,20 @@ def test_pdf_builder_pages_metadata_text_and_images():
 def test_safe_text_keeps_indonesian_and_replaces_the_rest():
     assert pdf.safe_text("Rp 1.234,5 – “ok” · é") == "Rp 1.234,5 – “ok” · é"
     assert pdf.safe_text("Ω ✓ 你好") == "? ? ??"
+
+
+def test_chart_labels_print_the_tables_numbers():
+    from reports import charts
+
+    frame = pd.DataFrame({"kind": ["cctv", "wifi"], "uptime": [0.96149, 0.9875], "uptime_previous": [0.97, 0.98],
+                          "target": [0.98, 0.97], "devices": [40, 30]})
+    figure = charts.uptime_by_kind(frame, kind_labels={"cctv": "CCTV", "wifi": "WiFi"}, current_name="now",
+                                   previous_name="before", target_name="target", value_label="Uptime", theme="light",
+                                   empty_text="-", lang="id")
+    _, rows = words.uptime_table(frame, "id")
+    assert list(figure.data[0].text) == [row[2] for row in rows] == ["96,1%", "98,8%"]  # never 96,2 on the chart
+    assert "sumbu mulai dari 91%" in figure.layout.yaxis.title.text
+    agencies = pd.DataFrame({"name": ["Dinas Lingkungan Hidup"], "late": [1234], "late_previous": [7]})
+    late = charts.late_by_agency(agencies, current_name="now", previous_name="before", value_label="Late",
+                                 theme="light", empty_text="-", lang="id")
+    assert list(late.data[0].text) == ["1.234"]
