@@ -102,9 +102,9 @@ def element_image(driver, element) -> Image.Image:
     """The pixels of one element, cut from a screenshot of the viewport."""
     shot = Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
     ratio = shot.width / driver.execute_script("return window.innerWidth")
-    rect = element.rect
-    box = [int(v * ratio) for v in (rect["x"], rect["y"], rect["x"] + rect["width"], rect["y"] + rect["height"])]
-    return shot.crop(box)
+    rect = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]",
+                                 element)  # where it is in the viewport (the screenshot), wherever the page is scrolled
+    return shot.crop([int(v * ratio) for v in rect])
 
 
 def red_pixel_share(image: Image.Image) -> float:

@@ -54,3 +54,68 @@ def test_no_page_is_wider_than_a_phone_and_the_overview_scrolls(live_app):
     dash_duo.find_element("#header-menu-toggle").click()
     dash_duo.wait_for_element("#header-menu #nav-complaints", timeout=5)
     save_screenshot(driver, "overview-menu-open-390x844")
+
+
+# Machado, Oliveira and Fernandes (2009): deuteranopia at full severity, on linear RGB
+DEUTERANOPIA = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+
+
+def _lab(rgb):
+    """CIE Lab (D65) of sRGB values in 0..255 (an array of shape (..., 3))."""
+    import numpy as np
+
+    c = np.asarray(rgb, dtype=float) / 255
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def _deuteranopia(image):
+    """The screenshot as a deuteranope sees it (sRGB in, sRGB out)."""
+    import numpy as np
+
+    c = np.asarray(image.convert("RGB"), dtype=float) / 255
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(linear @ np.array(DEUTERANOPIA).T, 0, 1)
+    return np.where(seen <= 0.0031308, seen * 12.92, 1.055 * seen ** (1 / 2.4) - 0.055) * 255
+
+
+def test_up_and_down_stay_apart_for_a_deuteranope(live_app):
+    import numpy as np
+
+    from components.status import COLOURS
+    from components.theme import _PALETTE, MARKER_OPACITY, STATE_COLOURS
+    from tests.browser import element_image, wait_for_map
+
+    dash_duo = live_app(frozen_now=FIXED_NOW)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/cctv")
+    wait_for_map(driver, "#cctv-map")
+    dash_duo.wait_for_element("#cctv-by-kecamatan .bars .point", timeout=20)  # the bars, not the placeholder
+    wait_for_page(driver)
+    separations = {}
+    def rgb(hex_colour: str):
+        return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    background = rgb(_PALETTE["light"]["map_bg"])
+    for name, selector in (("map", "#cctv-map"), ("uptime bars", "#cctv-by-kecamatan")):
+        element = dash_duo.find_element(selector)
+        driver.execute_script("arguments[0].scrollIntoView({behavior: 'instant', block: 'center'})", element)
+        image = element_image(driver, element)
+        original = np.asarray(image.convert("RGB"), dtype=float)
+        seen = _deuteranopia(image)
+        means = {}
+        states = ("online", "offline") if name == "map" else ("success", "danger")
+        for state in states:
+            opacity = MARKER_OPACITY[state] if name == "map" else 1.0  # map markers are drawn see-through
+            colour = STATE_COLOURS[state] if name == "map" else COLOURS[state]  # bars: the status levels
+            target = rgb(colour) * opacity + background * (1 - opacity)
+            mask = np.linalg.norm(original - target, axis=-1) < 25  # the state's own pixels, not their edges
+            assert mask.sum() > 20, (name, state)  # both states are drawn
+            means[state] = seen[mask].mean(axis=0)
+        up, down = (means[state] for state in states)
+        separations[name] = float(np.linalg.norm(_lab(up) - _lab(down)))
+    # CIE76 colour difference as a deuteranope sees them; about 2.3 is just noticeable, 20 unmistakable
+    assert all(delta > 20 for delta in separations.values()), separations
