@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cities import DIMENSIONS
 from components import kpi_detail
 from components import services as ui
-from components.cards import GRAPH_CONFIG, card
+from components.cards import GRAPH_CONFIG, PLACEHOLDER, card
 from components.controls import dropdown
 from components.i18n import t
 from components.tiles import error_panel, error_tile
@@ -109,7 +109,8 @@ def layout(**query):
         ], className="g-2 services-controls"),
         html.H3(id=IDS["detail_name"], className="h6 mt-2 mb-0"),
         html.Div(id=IDS["detail_facts"], className="small text-body-secondary"),
-        dcc.Graph(id=IDS["detail_chart"], className="services-detail-graph", config=GRAPH_CONFIG),
+        dcc.Graph(id=IDS["detail_chart"], className="services-detail-graph", config=GRAPH_CONFIG,
+                  figure=PLACEHOLDER),
         html.Div(id=IDS["detail_note"], className="small text-body-secondary"),
         html.H4(t("services.revisions.title", lang), className="h6 mt-3"),
         html.Div(id=IDS["revisions"]),

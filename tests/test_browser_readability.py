@@ -119,3 +119,38 @@ def test_up_and_down_stay_apart_for_a_deuteranope(live_app):
         separations[name] = float(np.linalg.norm(_lab(up) - _lab(down)))
     # CIE76 colour difference as a deuteranope sees them; about 2.3 is just noticeable, 20 unmistakable
     assert all(delta > 20 for delta in separations.values()), separations
+
+
+WHITE_SHARE_JS = """
+return Array.from(document.querySelectorAll('.js-plotly-plot')).map(e => {
+  const r = e.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom];
+}).filter(r => r[2] - r[0] > 50 && r[3] - r[1] > 50 && r[1] < innerHeight && r[3] > 0);
+"""
+
+
+def test_a_dark_kiosk_rotation_never_flashes_a_white_chart(live_app):
+    import io
+    import time
+
+    import numpy as np
+    from PIL import Image
+
+    dash_duo = live_app(frozen_now=FIXED_NOW, theme="dark")
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/?kiosk=1&rotate=overview,complaints,cctv,wifi&seconds=2")
+    dash_duo.wait_for_element("html.kiosk", timeout=15)
+    worst, samples, seen_paths = 0.0, 0, set()
+    deadline = time.monotonic() + 14  # two turns of the rotation, sampled every few hundred milliseconds
+    while time.monotonic() < deadline:
+        boxes = driver.execute_script(WHITE_SHARE_JS)
+        shot = np.asarray(Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB"))
+        ratio = shot.shape[1] / driver.execute_script("return innerWidth")
+        for left, top, right, bottom in boxes:
+            part = shot[max(0, int(top * ratio)):int(bottom * ratio), max(0, int(left * ratio)):int(right * ratio)]
+            if part.size:
+                worst = max(worst, float((part.min(axis=-1) > 235).mean()))
+        seen_paths.add(driver.execute_script("return location.pathname"))
+        samples += 1
+    assert {"/", "/complaints", "/cctv", "/wifi"} <= seen_paths and samples > 15
+    assert worst < 0.2, worst  # a white chart would be almost all white; labels and lines are a few per cent
