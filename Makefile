@@ -53,9 +53,10 @@ demo-million: $(VENV)/.runtime
 	LIVEROOM_DATABASE_URL=sqlite:///benchmarks/out/million.db /usr/bin/time -v $(PY) -m data_sources.demo \
 		--complaints 1000000 --cameras 10000 --access-points 10000 --raw-sample-hours 1
 
-## test: install the dev requirements and run the whole default suite
+## test: install the dev requirements and run the whole default suite on two processes
+## (one file's tests stay on one process: they share module fixtures and, for the cache tests, Redis)
 test: $(VENV)/.dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## lint: pyflakes-level checks (undefined names, unused imports)
 lint: $(VENV)/.dev

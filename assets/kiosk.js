@@ -17,9 +17,11 @@
     window.dispatchEvent(new PopStateEvent("popstate", { state: {} }));
   }
 
-  // After a red-flag jump: bring the newest red flag (the latest deadline passed) into view in
-  // the red-flag list and make its row flash; retried while the list is still being filled.
-  function highlightNewFlag(attempt) {
+  // After a red-flag jump: bring the flag that caused it (the latest deadline passed: ``due``, from
+  // the red-flag watch) into view in the red-flag list and make its row flash. Retried while the
+  // list is still being filled or still shows the figures from before the flag (the list
+  // refreshes on its own interval); at the end, the newest flag the list has is shown.
+  function highlightNewFlag(due, attempt) {
     let api = null;
     try { api = window.dash_ag_grid && window.dash_ag_grid.getApi("complaints-red-grid"); } catch (e) { api = null; }
     let newest = null;
@@ -28,10 +30,12 @@
         if (node.data && (!newest || node.data.due_sort > newest.data.due_sort)) { newest = node; }
       });
     }
-    if (!newest) {
-      if (attempt < 120) { setTimeout(() => highlightNewFlag(attempt + 1), 250); }  // up to 30 s on a busy screen
+    const arrived = newest && (!due || Date.parse(newest.data.due_sort) >= Date.parse(due));
+    if (!arrived && attempt < 120) {  // up to 30 s on a busy screen
+      setTimeout(() => highlightNewFlag(due, attempt + 1), 250);
       return;
     }
+    if (!newest) { return; }
     const id = newest.data.external_id;
     api.setGridOption("rowClassRules", { "kiosk-new-flag": (params) => !!params.data && params.data.external_id === id });
     api.redrawRows();
@@ -75,7 +79,7 @@
           next.since = now;
           next.jumps = (state.jumps || 0) + 1;
           go(config.jump.path);
-          setTimeout(() => highlightNewFlag(0), 300);
+          setTimeout(() => highlightNewFlag(alert.newest, 0), 300);
           return next;
         }
         const duration = state.index >= 0 ? config.stops[state.index].ms : config.jump.ms;

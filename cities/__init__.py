@@ -111,7 +111,7 @@ class Open311PullSpec(BaseModel):
 class SourceSpec(BaseModel):
     key: str
     name: str
-    name_en: str
+    name_en: str = ""  # the English name; a proper name (an app's, a vendor's) may leave it out to keep `name`
     kind: str  # how it arrives: open311, nvr_json, probe, spreadsheet, api, ...
     feed: Literal[FEEDS]  # type: ignore[valid-type]  # what it carries: which ingest endpoints its keys may use
     freshness_budget_seconds: int = Field(gt=0)
@@ -119,6 +119,7 @@ class SourceSpec(BaseModel):
 
     @model_validator(mode="after")
     def _pull_carries_complaints(self) -> "SourceSpec":
+        self.name_en = self.name_en or self.name
         if self.open311 is not None and self.feed != "complaints":
             raise ValueError(f"source {self.key}: an open311 pull carries complaints, not {self.feed}")
         return self
@@ -226,6 +227,7 @@ class CityProfile(BaseModel):
     scoring: Scoring = Scoring()
     indicators: list[IndicatorSpec]
     kecamatan: list[Kecamatan]
+    emblem: str | None = None  # the city's emblem image (PNG/JPEG), relative to cities/, on the briefing's letterhead
 
     @model_validator(mode="after")
     def _check_references(self) -> "CityProfile":

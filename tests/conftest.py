@@ -4,6 +4,7 @@ Chromium for dash.testing with one way to serve the app to it (``live_app``). He
 tests call themselves are in ``tests/helpers.py`` and ``tests/browser.py``."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,15 @@ from tests.helpers import IN_CI, PG_ADMIN_URL, SHARED_GEO, fresh_postgres_databa
 
 
 # --- browser ----------------------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker serves its apps from ports of its own (dash.testing counts
+    up from one fixed port in every process)."""
+    from dash.testing.application_runners import BaseDashRunner
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    BaseDashRunner._next_port = 58050 + 500 * int(worker.removeprefix("gw") or 0)
 
 
 def pytest_setup_options():

@@ -34,7 +34,9 @@ def test_a_refused_complaint_is_corrected_and_sent_again(live_app, writable_city
     search.send_keys("FIX-1", Keys.ENTER)
     wait(dash_duo).until(lambda d: len(d.find_elements("css selector", "#sources-rejected-grid .ag-center-cols-container "
                                                                        ".ag-row")) == 1)
-    dash_duo.find_element(f'#sources-rejected-grid .ag-row[row-id="{mine["id"]}"] .ag-cell[col-id="reason"]').click()
+    cell = dash_duo.find_element(f'#sources-rejected-grid .ag-row[row-id="{mine["id"]}"] .ag-cell[col-id="reason"]')
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)  # below the fold
+    cell.click()
     editor = dash_duo.find_element("#sources-fix-raw")
     wait(dash_duo).until(lambda d: "FIX-1" in editor.get_attribute("value"))
     shown = json.loads(editor.get_attribute("value"))
