@@ -31,6 +31,22 @@ def percent(share: float | None, lang: str = "id", digits: int = 1, floor: bool 
     return format_percent(share, format="#,##0" + ("." + "0" * digits if digits else "") + "%", locale=_LOCALES[lang])
 
 
+def unit_of(row, lang: str = "id") -> str:
+    """A KPI's or an indicator's unit in ``lang``; ``row`` (a dict or a Series) has ``unit`` and
+    may have ``unit_en``, which English falls back from."""
+    unit, english = row.get("unit"), row.get("unit_en")
+    unit = unit if isinstance(unit, str) else ""
+    return (english if isinstance(english, str) and english else unit) if lang == "en" else unit
+
+
+def quantity(value: float | None, unit: str, lang: str = "id", digits: int = 1) -> str:
+    """A value with its unit, one style everywhere: '88,4%' (no space before %), '33,1 menit'."""
+    if value is None or value != value:
+        return "–"
+    text = number(value, lang, digits)
+    return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()
+
+
 def local_datetime(moment: datetime | None, tz: str, label: str, lang: str = "id") -> str:
     """'23 Nov 2026 14.05 WIB' in the city's time zone."""
     if moment is None:

@@ -47,8 +47,8 @@ def kpi_table(frame: pd.DataFrame, agency_names: dict[str, str], lang: str) -> d
     ordered = frame.sort_values(["on_target", "code"])
     rows = [
         [html.Td(row[f"name_{lang}"]), html.Td(agency_names.get(row["agency"], row["agency"]), title=row["agency"]),
-         html.Td(_value(row["value"], row["unit"], lang), **{"data-kpi": f"kpi_{row['code']}"}),
-         html.Td(_value(row["target"], row["unit"], lang)), html.Td(_status_badge(bool(row["on_target"]), lang))]
+         html.Td(_value(row["value"], formatting.unit_of(row, lang), lang), **{"data-kpi": f"kpi_{row['code']}"}),
+         html.Td(_value(row["target"], formatting.unit_of(row, lang), lang)), html.Td(_status_badge(bool(row["on_target"]), lang))]
         for _, row in ordered.iterrows()
     ]
     headers = [t(k, lang) for k in ("services.kpi", "services.agency", "services.value", "services.target",

@@ -1,6 +1,6 @@
 """The evaluation deck as a PDF (fpdf2): one landscape A4 page per slide of ``reports.deck``, in
-the deck's language, with the briefing's font setup (``reports.pdf``: the core font Helvetica in
-Windows-1252, no font file needed; a character outside it prints as '?').
+the deck's language, in the briefing's embedded font (``reports.pdf_layout``: Source Sans Pro from
+its package, the same on every machine; a character it lacks is replaced, see ``safe_text``).
 
 The budget chart is an image drawn by kaleido (``reports.png``); where it cannot be drawn the
 page says why and shows its figures as a table. Each dimension's history on the consistency page
@@ -19,7 +19,7 @@ from components.evaluation_charts import budget_by_year
 from components.i18n import t
 from reports import evaluation_text as words
 from reports.deck import Chart, Deck, Slide, Table, Tile
-from reports.pdf import ENCODING, FONT, safe_text
+from reports.pdf_layout import FONT, safe_text, use_fonts
 from reports.png import RenderError, renderer
 
 MARGIN = 14  # mm
@@ -33,7 +33,7 @@ class _DeckPdf(FPDF):
     def __init__(self, deck: Deck, generated: str):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.deck, self.generated = deck, generated
-        self.core_fonts_encoding = ENCODING
+        use_fonts(self)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)  # one page per slide, never more
 

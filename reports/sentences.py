@@ -248,7 +248,9 @@ def uptime_table(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[s
 def kpi_table(off: pd.DataFrame, agency_names: dict[str, str], lang: str) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of the KPIs off target (``queries.kpis.LATEST_COLUMNS``)."""
     header = [t(f"briefing.col.{c}", lang) for c in ("kpi", "agency", "value", "target")]
-    rows = [[getattr(r, f"name_{lang}"), agency_names.get(r.agency, r.agency or "–"),
-             f"{formatting.number(r.value, lang, 1)} {r.unit}", f"{formatting.number(r.target, lang, 1)} {r.unit}"]
-            for r in off.itertuples()]
+    rows = []
+    for r in off.to_dict("records"):
+        unit = formatting.unit_of(r, lang)
+        rows.append([r[f"name_{lang}"], agency_names.get(r["agency"], r["agency"] or "–"),
+                     formatting.quantity(r["value"], unit, lang), formatting.quantity(r["target"], unit, lang)])
     return header, rows

@@ -219,7 +219,7 @@ def test_pdf_builder_pages_metadata_text_and_images():
     for number, page_text in enumerate(text, start=1):
         assert f"Halaman {number} dari {pages}" in page_text
     everything = "\n".join(text)
-    assert "Aduan naik 12% dibanding minggu lalu – “uji” ?" in everything  # a character the font lacks becomes '?'
+    assert "Aduan naik 12% dibanding minggu lalu – “uji” ✓" in everything  # the embedded font draws the check mark
     assert "Data tidak dapat dimuat: OperationalError" in everything and "gagal" in everything
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 1 and images[0].image.size == (1000, 440)
@@ -227,7 +227,7 @@ def test_pdf_builder_pages_metadata_text_and_images():
 
 def test_safe_text_keeps_indonesian_and_replaces_the_rest():
     assert pdf.safe_text("Rp 1.234,5 – “ok” · é") == "Rp 1.234,5 – “ok” · é"
-    assert pdf.safe_text("Ω ✓ 你好") == "? ? ??"
+    assert pdf.safe_text("Ω ✓ 你好") == "? ✓ ??"  # characters the embedded font lacks become '?'
 
 
 def test_chart_labels_print_the_tables_numbers():
