@@ -21,8 +21,8 @@ from data_sources.clock import as_datetime
 from data_sources.rules.device_state import seconds_in_state
 
 # drawing order on the map: the states that need attention last, so they sit on top
-MAP_ORDER = ("online", "degraded", "unknown", "offline")
-STATE_BADGES = {"online": "success", "degraded": "warning", "offline": "danger", "unknown": "secondary"}
+MAP_ORDER = ("pending", "online", "degraded", "unknown", "offline")
+STATE_BADGES = {"online": "success", "degraded": "warning", "offline": "danger", "unknown": "secondary", "pending": "info"}
 
 
 def device_map(points: pd.DataFrame, *, lang: str, theme: str, style, center: tuple[float, float],

@@ -5,6 +5,7 @@ tests rather than showing a raw key on a wall screen.
 """
 from __future__ import annotations
 
+from components.texts import briefing as texts_briefing
 from components.texts import evaluation as texts_evaluation
 from components.texts import evidence as texts_evidence
 from components.texts import services as texts_services
@@ -214,6 +215,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tile.stale_since": {"id": "Data basi sejak {time}", "en": "Stale since {time}"},
     "tile.no_data": {"id": "Belum ada data", "en": "No data yet"},
     "tile.stale_badge": {"id": "DATA BASI", "en": "STALE DATA"},
+    "tile.stale_panel": {"id": "Yang tampil adalah keadaan terakhir yang diketahui, bukan keadaan sekarang.",
+                         "en": "What is shown is the last known state, not the present one."},
     "tile.error": {"id": "Data tidak dapat dimuat: {reason}", "en": "Could not load data: {reason}"},
     "tile.database_away": {"id": "Basis data tidak dapat dihubungi atau tidak menjawab; data muncul lagi begitu "
                                  "tersambung ({reason})",
@@ -223,8 +226,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tile.red_flags_detail": {"id": "aduan lewat tenggat tanpa tanggapan", "en": "complaints past deadline, unanswered"},
     "tile.cameras_down": {"id": "CCTV mati", "en": "Cameras down"},
     "tile.access_points_down": {"id": "WiFi publik mati", "en": "Public WiFi down"},
-    "tile.down_detail": {"id": "dari {total} · {offline} mati, {unknown} tanpa kabar",
-                         "en": "of {total} · {offline} offline, {unknown} unknown"},
+    "tile.down_detail": {"id": "dari {total} · {offline} mati, {unknown} tanpa kabar · {pending} belum melapor",
+                         "en": "of {total} · {offline} offline, {unknown} unknown · {pending} not reported yet"},
     "freshness.all_fresh": {"id": "Semua sumber data terkini", "en": "All data sources are current"},
     "freshness.title": {"id": "{n} sumber bermasalah:", "en": "{n} sources need attention:"},
     "freshness.stale": {"id": "{name}: basi sejak {time} ({age})", "en": "{name}: stale since {time} ({age})"},
@@ -527,6 +530,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "device.state.degraded": {"id": "Menurun", "en": "Degraded"},
     "device.state.offline": {"id": "Mati", "en": "Offline"},
     "device.state.unknown": {"id": "Tanpa kabar", "en": "Unknown"},
+    "device.state.pending": {"id": "Belum melapor", "en": "Not reported yet"},
     "device.tile.total": {"id": "Jumlah perangkat", "en": "Devices"},
     "device.tile.online": {"id": "Aktif", "en": "Online"},
     "device.tile.offline": {"id": "Mati", "en": "Offline"},
@@ -537,7 +541,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "device.tile.uptime_30d": {"id": "Uptime 30 hari", "en": "Uptime 30 days"},
     "device.tile.online_detail": {"id": "termasuk {n} menurun", "en": "{n} of them degraded"},
     "device.tile.offline_detail": {"id": "{n} dalam pemeliharaan", "en": "{n} in maintenance"},
-    "device.tile.unknown_detail": {"id": "{n} tidak stabil", "en": "{n} flapping"},
+    "device.tile.unknown_detail": {"id": "{n} tidak stabil · {pending} belum melapor (tidak dihitung mati)",
+                                   "en": "{n} flapping · {pending} not reported yet (not counted as down)"},
     "device.tile.target_detail": {"id": "target {target}", "en": "target {target}"},
     "device.uptime": {"id": "Uptime", "en": "Uptime"},
     "device.devices": {"id": "perangkat", "en": "devices"},
@@ -730,7 +735,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
         CATALOGUE.update(part)
 
 
-_merge(texts_services.TEXTS, texts_evaluation.TEXTS, texts_evidence.TEXTS)
+_merge(texts_services.TEXTS, texts_evaluation.TEXTS, texts_evidence.TEXTS, texts_briefing.TEXTS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:

@@ -14,15 +14,15 @@ SEQUENTIAL = {"light": "YlOrRd", "dark": "Inferno"}
 # deficiencies still tell apart (green and red both turn olive under deuteranopia; bluish
 # green and vermillion do not). Status is never carried by colour alone: pages add a word or
 # an icon, and maps draw devices as rings and complaints as dots.
-STATE_COLOURS = {"online": "#009e73", "degraded": "#e69f00", "offline": "#d55e00", "unknown": "#8c8c8c"}
+STATE_COLOURS = {"online": "#009e73", "degraded": "#e69f00", "offline": "#d55e00", "unknown": "#8c8c8c", "pending": "#56b4e9"}
 FLAG_COLOURS = {"red": "#d55e00", "amber": "#e69f00", "open": "#56b4e9"}
 RING_COLOURS = {"light": "#1b1f24", "dark": "#ffffff"}  # the ring around a device on the map
 # Map marker sizes (CSS pixels at a 16 px root font) for device states and complaint flags:
 # what needs attention is largest, and a device down is larger than any complaint, so a few
 # cameras down stand out among thousands of points.
-MARKER_SIZES = {"online": 6, "degraded": 9, "unknown": 9, "offline": 14, "open": 5, "amber": 7, "red": 10}
+MARKER_SIZES = {"online": 6, "degraded": 9, "unknown": 9, "pending": 6, "offline": 14, "open": 5, "amber": 7, "red": 10}
 RING_WIDTH = 3  # pixels of ring on each side of a device's dot
-MARKER_OPACITY = {"online": 0.55, "degraded": 0.85, "unknown": 0.85, "offline": 1.0}
+MARKER_OPACITY = {"online": 0.55, "degraded": 0.85, "unknown": 0.85, "pending": 0.6, "offline": 1.0}
 
 
 def normalise_theme(value: str | None, default: str = "light") -> str:

@@ -70,6 +70,15 @@ def stale_badge(updated_at: datetime | None, now: datetime, lang: str) -> html.D
                      html.Span(age, className="stale-badge-age")], className="stale-badge", role="status")
 
 
+def stale_notice(updated_at: datetime | None, now: datetime, budget_seconds: int | None, lang: str) -> html.Div | None:
+    """Above a map or a list fed by a stale source: the same badge as a stale tile, and what it
+    means for what is shown (the last known state). None while the source is fresh."""
+    if budget_seconds is None or freshness_level(updated_at, now, budget_seconds) == "fresh":
+        return None
+    return html.Div([stale_badge(updated_at, now, lang), html.Span(t("tile.stale_panel", lang), className="small")],
+                    className="stale-notice", **{"data-freshness": "stale"})
+
+
 def error_tile(kpi: str, label: str, reason: str, lang: str = "id") -> dbc.Card:
     """The tile shown when its query or source failed; the rest of the page keeps working."""
     card = dbc.Card(

@@ -18,7 +18,7 @@ from components.theme import FLAG_COLOURS, MARKER_SIZES, RING_COLOURS, RING_WIDT
 from data_sources.rules.device_state import seconds_in_state
 
 COMPLAINT_LAYER = "complaints"  # the other layers are the city's device kinds
-_DRAW_ORDER = {"open": 0, "amber": 1, "red": 2, "online": 0, "degraded": 1, "unknown": 2, "offline": 3}
+_DRAW_ORDER = {"open": 0, "amber": 1, "red": 2, "online": 0, "degraded": 1, "unknown": 2, "pending": 0, "offline": 3}
 
 
 def complaint_layer(frame: pd.DataFrame, lang: str) -> dict:
@@ -119,7 +119,7 @@ def map_legend(kinds: tuple[str, ...], lang: str) -> html.Div:
 
     flags = [item(t(f"wall.flag.{level}", lang), FLAG_COLOURS[level], "dot") for level in ("open", "amber", "red")]
     states = [item(t(f"device.state.{state}", lang), STATE_COLOURS[state], "ring")
-              for state in ("online", "degraded", "offline", "unknown")]
+              for state in ("online", "degraded", "offline", "unknown", "pending")]
     devices = " / ".join(t(f"wall.layer.{kind}", lang) for kind in kinds)
     return html.Div([html.Div([html.Span(t("wall.layer.complaints", lang), className="legend-title"), *flags]),
                      html.Div([html.Span(devices, className="legend-title"), *states])],
@@ -180,7 +180,7 @@ def off_target_list(off: pd.DataFrame, lang: str) -> html.Ul | html.Div:
     rows = [
         _row(row[f"name_{lang}"], row["agency"] if isinstance(row["agency"], str) else "",
              t("wall.value_vs_target", lang, value=formatting.number(row["value"], lang, 1),
-               target=formatting.number(row["target"], lang, 1), unit=row["unit"] or ""), tone="danger",
+               target=formatting.number(row["target"], lang, 1), unit=formatting.unit_of(row, lang)), tone="danger",
              **{"data-kpi-code": row["code"]})
         for _, row in off.iterrows()
     ]

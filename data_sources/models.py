@@ -38,7 +38,7 @@ COMPLAINT_STATUSES = ("received", "assigned", "responded", "in_progress", "resol
 OPEN_STATUSES = ("received", "assigned", "responded", "in_progress", "reopened")
 # the same as SQL text with literals, so a partial index on open complaints matches the queries
 OPEN_STATUS_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
-DEVICE_STATES = ("online", "degraded", "offline", "unknown")
+DEVICE_STATES = ("online", "degraded", "offline", "unknown", "pending")  # pending: not reported since watching began
 
 
 class Base(DeclarativeBase):
@@ -298,7 +298,7 @@ class Device(Base):
     check_method: Mapped[str] = mapped_column(String(8), default="push")  # push | tcp | http
     expected_interval_seconds: Mapped[int] = mapped_column(Integer, default=60)
     uptime_target: Mapped[float] = mapped_column(Float, default=98.0)
-    state: Mapped[str] = mapped_column(String(12), default="unknown")
+    state: Mapped[str] = mapped_column(String(12), default="pending")
     state_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # newest sample that answered
     last_sample_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # newest sample of any state

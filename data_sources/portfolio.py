@@ -193,7 +193,7 @@ def device_values(profile: CityProfile, record: AppRecord, source_id: int, now: 
     return dict(city_code=profile.code, kind=APP_KIND, source_id=source_id, external_id=f"app-{record.code}",
                 name=record.name[:200], check_method=check_method, check_url=record.health_url,
                 expected_interval_seconds=rules.expected_interval_seconds, uptime_target=rules.uptime_target,
-                state="unknown", installed_at=now, active=True)
+                state="pending", installed_at=now, active=True)
 
 
 def store(conn: Connection, profile: CityProfile, records: list[AppRecord], now: datetime) -> tuple[int, int]:
@@ -279,13 +279,15 @@ def import_file(engine: Engine, profile: CityProfile, payload: bytes, *, now: da
 # --- the apps' state rules --------------------------------------------------------------------------
 
 
-def refresh_app_states(conn: Connection, profile: CityProfile, now: datetime) -> dict:
+def refresh_app_states(conn: Connection, profile: CityProfile, now: datetime,
+                       watching_since: datetime | None = None) -> dict:
     """The silence and flapping rules for the ``app`` devices, with the profile's
     ``applications`` rules (``device_state.refresh_states`` covers the kinds of ``devices``, so it
     is given a view of the profile whose only kind is ``app``)."""
     if profile.applications is None:
         return {"to_unknown": 0, "to_offline": 0, "flapping": 0}
-    return refresh_states(conn, profile.model_copy(update={"devices": {APP_KIND: profile.applications}}), now)
+    return refresh_states(conn, profile.model_copy(update={"devices": {APP_KIND: profile.applications}}), now,
+                          watching_since)
 
 
 # --- command line ------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class Worker:
         self.engine, self.profile, self.retention_days = engine, profile, retention_days
         self.probe_timeout = probe_timeout
         self.now = now
+        self.watching_since = now()  # the worker's start: silence from before it is no evidence of an outage
 
     def probe_round(self) -> dict:
         return probe.run_once(self.engine, self.profile.code, now=self.now(), timeout=self.probe_timeout)
@@ -44,8 +45,8 @@ class Worker:
     def refresh_states(self) -> dict:
         now = self.now()
         with self.engine.begin() as conn:
-            counts = refresh_states(conn, self.profile, now)
-            apps = refresh_app_states(conn, self.profile, now)  # the application portfolio's devices
+            counts = refresh_states(conn, self.profile, now, self.watching_since)
+            apps = refresh_app_states(conn, self.profile, now, self.watching_since)  # the application portfolio's devices
             return {key: counts[key] + apps[key] for key in counts}
 
     def roll_up(self) -> dict:

@@ -23,7 +23,7 @@ from components.grids import grid
 from components.i18n import t
 from components.maps import data_patch
 from components.status import uptime_level
-from components.tiles import error_panel, error_tile, kpi_tile
+from components.tiles import error_panel, error_tile, kpi_tile, stale_notice
 from data_sources.queries import devices, sources
 from data_sources.rules.periods import local_today
 from pages import _shared as ctx
@@ -51,7 +51,8 @@ def tile_values(summary: dict, lang: str) -> dict[str, tuple[str, str | None, st
                    t("device.tile.online_detail", lang, n=n(summary["degraded"])), "success"),
         "offline": (n(summary["offline"]), t("device.tile.offline_detail", lang, n=n(summary["maintenance"])),
                     "danger" if summary["offline"] else None),
-        "unknown": (n(summary["unknown"]), t("device.tile.unknown_detail", lang, n=n(summary["flapping"])),
+        "unknown": (n(summary["unknown"]), t("device.tile.unknown_detail", lang, n=n(summary["flapping"]),
+                                                           pending=n(summary["pending"])),
                     "warning" if summary["unknown"] else None),
         "share_online": (formatting.percent(summary["share_online"], lang), target_text,
                          uptime_level(summary["share_online"], target)),
@@ -114,29 +115,39 @@ def update_tiles(kind: str, _n):
                     for k in TILES], className="g-2")
 
 
+def _stale(kind: str, lang: str):
+    """The stale notice for what this kind's sources feed (None while they are fresh)."""
+    profile = ctx.current_profile()
+    status = sources.source_status(profile.code)
+    updated, budget = ctx.source_age(status, ctx.stalest_source(status, devices.source_keys(profile.code, kind)) or "")
+    return stale_notice(updated, ctx.now(), budget, lang)
+
+
 def update_map(kind: str, _n, built: Flag):
     lang, theme, profile = ctx.language(), ctx.theme(), ctx.current_profile()
     try:
         points = devices.map_points(profile.code, kind)
+        notice = _stale(kind, lang)
     except SQLAlchemyError as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang), dash.no_update
     figure = device_map(points, lang=lang, theme=theme, style=ctx.map_style(),
                         center=profile.map.center, zoom=profile.map.zoom)
-    return (data_patch(figure), None, dash.no_update) if built else (figure, None, True)
+    return (data_patch(figure), notice, dash.no_update) if built else (figure, notice, True)
 
 
 def update_down_list(kind: str, _n):
     lang, profile = ctx.language(), ctx.current_profile()
     try:
         result = devices.down_list(profile.code, kind, ctx.now_bucket())
+        notice = _stale(kind, lang)
     except SQLAlchemyError as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang)
     rows = down_rows(result["frame"], ctx.now(), lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
     if not result["total"]:
-        return rows, dbc.Badge(t("device.down.none", lang), color="success")
+        return rows, [notice, dbc.Badge(t("device.down.none", lang), color="success")]
     count = t("device.down.count", lang, shown=formatting.number(len(rows), lang),
               total=formatting.number(result["total"], lang))
-    return rows, html.Span(count, className="text-danger fw-semibold", **{"data-kpi": f"{kind}_down_list"})
+    return rows, [notice, html.Span(count, className="text-danger fw-semibold", **{"data-kpi": f"{kind}_down_list"})]
 
 
 def update_breakdowns(kind: str, _n):

@@ -121,7 +121,8 @@ def update_device_tiles(_n):
         by_state = counts[counts["kind"] == kind].set_index("state")["count"]
         offline, unknown = int(by_state.get("offline", 0)), int(by_state.get("unknown", 0))
         detail = t("tile.down_detail", lang, total=formatting.number(int(by_state.sum()), lang),
-                   offline=formatting.number(offline, lang), unknown=formatting.number(unknown, lang))
+                   offline=formatting.number(offline, lang), unknown=formatting.number(unknown, lang),
+                   pending=formatting.number(int(by_state.get("pending", 0)), lang))
         tiles.append(kpi_tile(kpi, t(f"tile.{kpi}", lang), formatting.number(offline + unknown, lang), detail=detail,
                               emphasis="danger" if offline else None, **ctx.freshness(status, keys[kind])))
     return tiles

@@ -20,7 +20,8 @@ NOW = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
 
 
 def _summary(**values) -> dict:
-    base = {"total": 100, "online": 90, "degraded": 3, "offline": 5, "unknown": 2, "maintenance": 1, "flapping": 2,
+    base = {"total": 100, "online": 90, "degraded": 3, "offline": 5, "unknown": 2, "pending": 4, "maintenance": 1,
+            "flapping": 2,
             "share_online": 0.93, "uptime_24h": 0.991, "uptime_7d": 0.975, "uptime_30d": None, "target": 0.98}
     return base | values
 
@@ -29,7 +30,7 @@ def test_tiles_compare_uptime_with_the_target():
     values = tile_values(_summary(), "id")
     assert values["online"][0] == "93" and values["online"][1] == "termasuk 3 menurun"
     assert values["offline"] == ("5", "1 dalam pemeliharaan", "danger")
-    assert values["unknown"][1] == "2 tidak stabil"
+    assert values["unknown"][1] == "2 tidak stabil · 4 belum melapor (tidak dihitung mati)"
     assert values["uptime_24h"][0] == "99,10%" and values["uptime_24h"][2] == "success"
     assert values["uptime_7d"][2] == "danger"  # 97.5% < 98%
     assert values["uptime_30d"] == ("–", "target 98,0%", None)  # no roll-ups yet: no verdict
@@ -59,7 +60,8 @@ def test_map_draws_offline_devices_last_with_ids_as_plain_lists():
     points = pd.DataFrame({"id": [1, 2, 3, 4], "name": list("abcd"), "lat": [-6.1, -6.2, -6.3, -6.15],
                            "lon": [106.6, 106.7, 106.65, 106.62], "state": ["offline", "online", "unknown", "online"]})
     figure = device_map(points, lang="en", theme="dark", style="carto-darkmatter", center=(-6.2, 106.6), zoom=11)
-    assert [trace["name"] for trace in figure["data"]] == ["Online (2)", "Degraded (0)", "Unknown (1)", "Offline (1)"]
+    assert [trace["name"] for trace in figure["data"]] == ["Not reported yet (0)", "Online (2)", "Degraded (0)",
+                                                              "Unknown (1)", "Offline (1)"]
     assert MAP_ORDER[-1] == "offline" and figure["data"][-1]["customdata"] == [1]
     assert figure["data"][-1]["marker"]["size"] > figure["data"][0]["marker"]["size"]
     assert all(isinstance(trace["customdata"], list) for trace in figure["data"])

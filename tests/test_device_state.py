@@ -43,7 +43,7 @@ def add_device(engine, name: str, installed_at: datetime | None = T0 - timedelta
     with engine.begin() as conn:
         return conn.execute(insert(m.Device).values(
             city_code=PROFILE.code, kind=kind, source_id=engine.source_id, external_id=name, name=name,
-            installed_at=installed_at, state="unknown").returning(m.Device.id)).scalar()
+            installed_at=installed_at, state="pending").returning(m.Device.id)).scalar()
 
 
 def device(engine, device_id: int) -> m.Device:
@@ -79,7 +79,8 @@ def test_the_rule_on_its_own():
     assert state_at(RULES, "degraded", 599) == "unknown"
     assert state_at(RULES, "online", 600) == "offline"
     assert state_at(RULES, "offline", 200) == "offline"  # a reported outage is not softened by silence
-    assert state_at(RULES, None, 10) == "unknown"
+    assert state_at(RULES, None, 10) == "pending"  # never heard from: not reported yet, not down
+    assert state_at(RULES, None, 600) == "offline"
 
 
 def test_newest_sample_sets_the_state_and_every_change_is_kept(db):
@@ -89,7 +90,7 @@ def test_newest_sample_sets_the_state_and_every_change_is_kept(db):
     assert result == {"samples": 5, "late": 0, "changes": 3, "unknown_devices": 0}
     d = device(db, cam)
     assert (d.state, d.state_since, d.last_sample_at, d.last_seen_at) == ("degraded", at(240), at(240), at(240))
-    assert changes(db, cam) == [(at(0), "unknown", "online"), (at(120), "online", "offline"),
+    assert changes(db, cam) == [(at(0), "pending", "online"), (at(120), "online", "offline"),
                                 (at(240), "offline", "degraded")]
 
 
@@ -128,7 +129,7 @@ def test_batches_fold_into_the_states_as_one_sample_at_a_time_would(db):
     moment, unknown devices) give the devices and changes of the rule applied sample by sample."""
     rng = np.random.default_rng(7)
     ids = [add_device(db, f"CAM-{i}") for i in range(12)]
-    devices = {i: {"state": "unknown", "state_since": None, "last_sample_at": None, "last_seen_at": None}
+    devices = {i: {"state": "pending", "state_since": None, "last_sample_at": None, "last_seen_at": None}
                for i in ids}
     expected_changes, total_late = [], 0
     for _ in range(8):
@@ -195,9 +196,36 @@ def test_a_device_reported_offline_stays_offline_when_silent(db):
 def test_a_device_never_heard_from_counts_from_its_installation(db):
     new = add_device(db, "CAM-NEW", installed_at=at(0))
     refresh(db, 599)
-    assert device(db, new).state == "unknown"
+    assert device(db, new).state == "pending"  # not reported yet: never counted as down
     refresh(db, 600)
     assert (device(db, new).state, device(db, new).state_since) == ("offline", at(600))
+
+
+def refresh_watched(engine, seconds: float, watching_since: float) -> dict:
+    with engine.begin() as conn:
+        return refresh_states(conn, PROFILE, at(seconds), watching_since=at(watching_since))
+
+
+def test_after_a_restart_silence_from_before_it_is_not_an_outage(db):
+    """The rules' process restarts at 3,600 s after an hour in which nobody watched: a device
+    that reports soon after is online throughout; one that does not is 'pending' (not down) until
+    it has been silent for the offline threshold counted from the restart."""
+    reporting, silent, known_down = add_device(db, "CAM-1"), add_device(db, "CAM-2"), add_device(db, "CAM-3")
+    feed(db, (reporting, 0, "online"), (silent, 0, "online"), (known_down, 0, "offline"))
+    refresh_watched(db, 3600, 3600)
+    assert [device(db, d).state for d in (reporting, silent, known_down)] == ["pending", "pending", "offline"]
+    assert device(db, silent).state_since == at(3600)  # since the restart, not since the old silence
+    with db.connect() as conn:
+        down = conn.execute(select(func.count()).where(m.Device.state.in_(("offline", "unknown")))).scalar_one()
+    assert down == 1  # only the device that said it was offline
+    feed(db, (reporting, 4100, "online"))
+    refresh_watched(db, 4199, 3600)
+    assert [device(db, d).state for d in (reporting, silent)] == ["online", "pending"]
+    refresh_watched(db, 4200, 3600)  # 600 s of silence since the restart: now it is evidence
+    assert (device(db, silent).state, device(db, silent).state_since) == ("offline", at(4200))
+    assert [c[1:] for c in changes(db, silent)] == [("pending", "online"), ("online", "pending"), ("pending", "offline")]
+    refresh_watched(db, 4100 + 180, 3600)  # the device that reported since the restart goes silent: unknown, as before
+    assert device(db, reporting).state == "unknown"
 
 
 def test_flapping_needs_enough_changes_within_the_window(db):

@@ -11,11 +11,16 @@ from tests.sql import scalar
 def test_jobs_apply_the_rules_roll_up_and_prune(sqlite_url):
     make_city(sqlite_url, None)
     engine = make_engine(sqlite_url)
-    clock = {"now": FIXED_NOW + timedelta(minutes=20)}  # every device has been silent for 20 minutes
+    clock = {"now": FIXED_NOW + timedelta(minutes=15)}  # the worker starts with every device silent for 15 minutes
     worker = Worker(engine, load_profile("kota_tangerang"), retention_days=1 / 24, now=lambda: clock["now"])
     try:
         devices = scalar(sqlite_url, "SELECT count(*) FROM devices")
-        assert scalar(sqlite_url, "SELECT count(*) FROM devices WHERE state = 'offline'") < devices
+        reported_offline = scalar(sqlite_url, "SELECT count(*) FROM devices WHERE state = 'offline'")
+        assert reported_offline < devices
+        worker.refresh_states()  # silence from before the worker started is no outage: not reported yet
+        assert scalar(sqlite_url, "SELECT count(*) FROM devices WHERE state = 'offline'") == reported_offline
+        assert scalar(sqlite_url, "SELECT count(*) FROM devices WHERE state = 'pending'") == devices - reported_offline
+        clock["now"] = FIXED_NOW + timedelta(minutes=25)  # silent for offline_after (600 s) since the start
         worker.refresh_states()
         assert scalar(sqlite_url, "SELECT count(*) FROM devices WHERE state = 'offline'") == devices
         assert worker.probe_round()["checked"] == 0  # the demo's devices push heartbeats; none is probed

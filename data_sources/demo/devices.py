@@ -34,7 +34,7 @@ def device_frame(rng, profile, ids, shapes, kind, count, start_id, source_id, no
         "kelurahan_id": [ids["kelurahan"][kels[i][1].code] for i in choice],
         "lat": lat, "lon": lon, "host": None, "port": None, "check_url": None,
         "check_method": "push", "expected_interval_seconds": rules.expected_interval_seconds,
-        "uptime_target": rules.uptime_target, "state": "unknown", "state_since": pd.NaT, "last_seen_at": pd.NaT,
+        "uptime_target": rules.uptime_target, "state": "pending", "state_since": pd.NaT, "last_seen_at": pd.NaT,
         "installed_at": to_datetime64(installed), "active": True,
     })
 

@@ -52,6 +52,7 @@ class Simulator:
         self.ticks = 0
         self.rollup_every = max(1, round(60 / interval_seconds))  # roll-ups about once a minute
         self.last_tick: datetime | None = None
+        self.watching_since: datetime | None = None  # the first tick: silence before it is not an outage
         self.calendar = WorkCalendar.for_profile(profile)
         self.amber_share = amber_share(profile)
         self.categories = {c.code: c for c in profile.complaint_categories}
@@ -179,8 +180,9 @@ class Simulator:
             reopened = self._reopen_some(conn, now)
             flags = refresh_flags(conn, self.profile.code, now, since=self.last_tick)
             samples = self._heartbeats(conn, now)
-            refresh_states(conn, self.profile, now)
-            refresh_app_states(conn, self.profile, now)
+            self.watching_since = self.watching_since or now
+            refresh_states(conn, self.profile, now, self.watching_since)
+            refresh_app_states(conn, self.profile, now, self.watching_since)
             if self.ticks % self.rollup_every == 0:
                 update_rollups(conn, self.profile, now)
             self._record_run(conn, "complaints", now, new + advanced + reopened)

@@ -86,7 +86,7 @@ def store_devices(conn: Connection, profile: CityProfile, source: Source, raws: 
         stored = existing.get(record.external_id)
         if stored is None:
             new_rows.append(values | {"city_code": source.city_code, "source_id": source.id,
-                                      "external_id": record.external_id, "state": "unknown",
+                                      "external_id": record.external_id, "state": "pending",
                                       "installed_at": record.installed_at or now})
             new_indexes.append((index, record.external_id))
         elif any(stored[f] != values[f] for f in _FIELDS):

@@ -57,7 +57,7 @@ def summary(city_code: str, kind: str, now: datetime, tz: str) -> dict:
     online), uptime over the last 24 hours, 7 days and 30 days, and the mean uptime target."""
     counts = select(
         func.count().label("total"),
-        *[func.count().filter(Device.state == s).label(s) for s in ("online", "degraded", "offline", "unknown")],
+        *[func.count().filter(Device.state == s).label(s) for s in ("online", "degraded", "offline", "unknown", "pending")],
         func.count().filter(_in_maintenance(now)).label("maintenance"),
         func.count().filter(Device.flapping.is_(True)).label("flapping"),
         func.avg(Device.uptime_target).label("target"),
@@ -75,7 +75,7 @@ def summary(city_code: str, kind: str, now: datetime, tz: str) -> dict:
         up24, known24 = conn.execute(hourly).one()
         up7, up30, known7, known30 = conn.execute(daily).one()
     result = {s: int(getattr(row, s) or 0) for s in ("total", "online", "degraded", "offline", "unknown",
-                                                      "maintenance", "flapping")}
+                                                      "pending", "maintenance", "flapping")}
     result["share_online"] = _share(result["online"] + result["degraded"], result["total"])
     result["uptime_24h"], result["uptime_7d"], result["uptime_30d"] = (
         _share(up24, known24), _share(up7, known7), _share(up30, known30))
