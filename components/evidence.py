@@ -19,6 +19,7 @@ from data_sources.queries.evidence import APP_GROUPS, KINDS, SECTIONS
 DELETE = "evidence-delete"  # pattern-matching id type of the delete buttons
 _LOCALES = {"id": "id_ID", "en": "en_GB"}
 _FILE_TYPES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+PROPER_NAME = {"data-translate": "no"}  # an app's name and its SPBE group (e-Health ...) read the same in both languages
 COLUMNS = ("name", "state", "sso", "users", "group", "agency")  # the portfolio table's, in order
 
 
@@ -164,7 +165,8 @@ def portfolio_summary(summary: dict, lang: str) -> html.Div:
     line = t("portfolio.summary", lang, up=formatting.number(summary["up"], lang),
              total=formatting.number(summary["total"], lang), sso=formatting.number(summary["sso_ready"], lang))
     unwatched = summary["total"] - summary["watched"]
-    groups = [dbc.Badge(f"{t(f'portfolio.group.{g}', lang)}: {formatting.number(summary['groups'][g], lang)}",
+    groups = [dbc.Badge([html.Span(t(f"portfolio.group.{g}", lang), **PROPER_NAME),
+                         f": {formatting.number(summary['groups'][g], lang)}"],
                         color="light", text_color="dark", className="me-1 mb-1 border")
               for g in APP_GROUPS if summary["groups"].get(g)]
     return html.Div([
@@ -190,13 +192,14 @@ def portfolio_table(frame: pd.DataFrame, lang: str) -> html.Div:
             else r["name"]
         users = r["users_last_month"]
         rows.append(html.Tr([
-            html.Td(name, className="portfolio-name"),
+            html.Td(name, className="portfolio-name", **PROPER_NAME),
             html.Td(dbc.Badge(t(f"device.state.{state}", lang), color=STATE_BADGES.get(state, "secondary"))
                     if state in STATE_BADGES else t("portfolio.state.none", lang), **{"data-state": state or ""}),
             html.Td(t("portfolio.sso.yes" if r["sso_ready"] else "portfolio.sso.no", lang)),
             html.Td(formatting.number(None if users is None or pd.isna(users) else int(users), lang),
                     className="text-end"),
-            html.Td(t(f"portfolio.group.{r['app_group']}", lang) if r["app_group"] in APP_GROUPS else r["app_group"]),
+            html.Td(t(f"portfolio.group.{r['app_group']}", lang) if r["app_group"] in APP_GROUPS else r["app_group"],
+                    **PROPER_NAME),
             html.Td(_str(r[agency]) or _str(r["agency"]) or "–"),
         ], **{"data-app": r["code"]}))
     header = [t(f"portfolio.col.{c}", lang) for c in COLUMNS]

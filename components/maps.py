@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Patch
+from dash import Patch, html
 
 from components.theme import SEQUENTIAL, figure_template
 
@@ -23,6 +23,7 @@ def region_choropleth(frame: pd.DataFrame, geojson: dict, value_column: str, *, 
             text=frame["name"],
             colorscale=SEQUENTIAL[theme],
             zmin=0,
+            zmax=colour_top(frame[value_column]),
             marker={"opacity": 0.72, "line": {"width": 1, "color": "#ffffff" if theme == "dark" else "#495057"}},
             colorbar={"title": {"text": value_label}, "thickness": 12},
             hovertemplate="<b>%{text}</b><br>" + value_label + ": %{z}<extra></extra>",
@@ -39,6 +40,21 @@ def region_choropleth(frame: pd.DataFrame, geojson: dict, value_column: str, *, 
         figure.add_annotation(text=note, x=0.01, y=0.01, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                               showarrow=False, font={"size": 11}, bgcolor="rgba(128,128,128,0.25)")
     return figure
+
+
+def colour_top(values: pd.Series) -> float:
+    """The top of a choropleth's colour scale: the largest value, at least 1, so regions that all
+    count zero are drawn in the scale's lowest colour with a scale from 0, never a band around 0."""
+    top = pd.to_numeric(values, errors="coerce").max()
+    return max(1.0, float(top)) if pd.notna(top) else 1.0
+
+
+def empty_notice(values: pd.Series, text: str) -> html.Div | None:
+    """Over a choropleth whose regions all count zero: ``text`` (say so, rather than leave a flat
+    map to be read); None when any region has a value."""
+    if pd.to_numeric(values, errors="coerce").fillna(0).any():
+        return None
+    return html.Div(text, className="text-muted small", **{"data-empty": "true"})
 
 
 def complaint_locations(frame: pd.DataFrame, mode: str, *, theme: str, style, center: tuple[float, float],
@@ -79,4 +95,5 @@ def choropleth_patch(frame: pd.DataFrame, value_column: str) -> Patch:
     patch["data"][0]["locations"] = frame["code"].tolist()
     patch["data"][0]["z"] = frame[value_column].tolist()
     patch["data"][0]["text"] = frame["name"].tolist()
+    patch["data"][0]["zmax"] = colour_top(frame[value_column])
     return patch

@@ -22,7 +22,7 @@ from components.charts import category_stack, horizontal_bars
 from components.filters import filter_bar, params_from_controls, problems_notice
 from components.grids import agency_columns, grid, red_flag_columns, red_flag_rows
 from components.i18n import localised, t
-from components.maps import choropleth_patch, complaint_locations, data_patch, region_choropleth
+from components.maps import choropleth_patch, complaint_locations, data_patch, empty_notice, region_choropleth
 from components.status import on_time_level
 from components.tiles import error_panel, error_tile, kpi_tile
 from data_sources.queries import complaints, regions, sources
@@ -209,8 +209,9 @@ def update_choropleth(params: Data, metric: Text, _n, built: Flag):
     metric = metric if metric in METRICS else METRICS[0]
     try:
         frame = complaints.by_kecamatan(_filter(params), ctx.now_bucket()).fillna({"per_10k": 0})
+        empty = empty_notice(frame[metric], t("complaints.empty", lang))
         if _patching(built):
-            return choropleth_patch(frame, metric), None, dash.no_update
+            return choropleth_patch(frame, metric), empty, dash.no_update
         shapes = regions.geojson(profile.code, "kecamatan")
         approximate = regions.geometry_is_approximate(profile.code)
     except FAILURES as exc:
@@ -218,7 +219,7 @@ def update_choropleth(params: Data, metric: Text, _n, built: Flag):
     return region_choropleth(frame, shapes, metric, value_label=t(f"complaints.metric.{metric}", lang),
                              theme=theme, style=ctx.map_style(), center=profile.map.center,
                              zoom=profile.map.zoom, note=t("map.approximate", lang) if approximate else None,
-                             labels=ctx.region_labels()), None, True
+                             labels=ctx.region_labels()), empty, True
 
 
 @callback(Output(IDS["locations"], "figure"), Output(IDS["locations_message"], "children"),

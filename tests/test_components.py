@@ -122,3 +122,20 @@ def test_a_stale_tile_wears_a_badge_in_words_with_the_age():
     assert badge.children[0].children == "DATA BASI" and badge.children[1].children == "3 jam lalu"
     fresh = kpi_tile("cameras_down", "CCTV mati", "2", updated_at=now - timedelta(minutes=3), budget_seconds=900, now=now)
     assert _find(fresh, lambda c: getattr(c, "className", "") == "stale-badge") is None
+
+
+def test_a_choropleth_of_zeros_starts_its_scale_at_zero_and_the_page_says_there_is_nothing():
+    from components.maps import choropleth_patch, empty_notice
+
+    zeros = pd.DataFrame({"code": ["36.71.01", "36.71.02"], "name": ["Tangerang", "Jatiuwung"], "received": [0, 0]})
+    shapes = {"type": "FeatureCollection", "features": []}
+    figure = region_choropleth(zeros, shapes, "received", value_label="Aduan", theme="light",
+                               style=map_style("offline", "light"), center=(-6.18, 106.63), zoom=11)
+    assert (figure.data[0].zmin, figure.data[0].zmax) == (0, 1)  # not a band from -0.4 to 0.4
+    assert empty_notice(zeros["received"], "Tidak ada aduan untuk filter ini").children == "Tidak ada aduan untuk filter ini"
+    some = zeros.assign(received=[7, 0])
+    assert empty_notice(some["received"], "kosong") is None
+    operations = choropleth_patch(some, "received").to_plotly_json()["operations"]
+    assert {"operation": "Assign", "location": ["data", 0, "zmax"], "params": {"value": 7.0}} in operations
+    assert region_choropleth(some, shapes, "received", value_label="Aduan", theme="light", style=map_style("offline", "light"),
+                             center=(-6.18, 106.63), zoom=11).data[0].zmax == 7
