@@ -5,18 +5,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import hashlib
+import json
+
 from api.auth import identity, note, role
 from api.preferences import basemap_reachable, language, theme
 from data_sources import clock
 from data_sources.rules import access
 from data_sources.runtime import current_now as now
 from data_sources.runtime import current_now_bucket as now_bucket
-from data_sources.runtime import current_profile, current_settings
+from data_sources.runtime import cache, current_profile, current_settings
 
 
 def may(permission: str) -> bool:
     """Whether the signed-in person (or screen) may do ``permission`` (``rules.access.PERMISSIONS``)."""
     return access.may(role(), permission)
+
+
+SNAPSHOT_SECONDS = 300  # how long a browser's copy stays known: several refreshes, and a rotation back to it
+
+
+def remember(kind: str, value) -> str:
+    """Keep ``value`` (JSON-able) in the cache under a signature of its content, which is returned:
+    what a page's browser copy was made from, so that its next refresh can send only what changed.
+    Equal values share one entry (every wall screen showing the same city holds the same token)."""
+    token = hashlib.blake2b(json.dumps(value, separators=(",", ":"), default=str).encode(), digest_size=12).hexdigest()
+    cache.set(f"snapshot:{kind}:{token}", value, timeout=SNAPSHOT_SECONDS)
+    return token
+
+
+def recall(kind: str, token: str | None):
+    """The value ``remember`` kept under ``token``; None when unknown, expired, or the cache keeps
+    nothing (NullCache), in which case the caller sends everything."""
+    if not token or len(token) > 64:
+        return None
+    return cache.get(f"snapshot:{kind}:{token}")
 
 
 def map_style():

@@ -16,12 +16,12 @@ from components.cards import PLACEHOLDER
 from components.i18n import t
 from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
 from components.wall import (COMPLAINT_LAYER, complaint_layer, device_layer, down_device_list, layered_map,
-                             layered_map_patch, map_legend, off_target_list, red_flag_list, trace_indices)
+                             layered_map_update, map_legend, off_target_list, red_flag_list, trace_indices)
 from data_sources.queries import complaints, devices, kpis, regions, sources
 from data_sources.queries.filters import parse_filter
 from data_sources.rules.periods import local_day_start
 from pages import _shared as ctx
-from pages._callbacks import Data, Scale, Texts, callback
+from pages._callbacks import Data, Scale, Text, Texts, callback
 
 dash.register_page(__name__, path="/", name="Ringkasan", order=0)
 
@@ -29,7 +29,7 @@ PAGE = "overview"
 LIST_ROWS = 12  # rows a list panel sends; the panel shows as many as fit its height
 MAP_REFERENCE_PIXELS = 700  # the map width the profile's zoom is chosen for
 IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
-    "refresh", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_scale", "map_message", "map_age", "layers",
+    "refresh", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_scale", "map_sent", "map_message", "map_age", "layers",
     "red_flags", "red_flags_count", "red_flags_age", "devices_down", "devices_down_count", "devices_down_age",
     "kpis_off", "kpis_off_count", "kpis_off_age")}
 DEVICE_TILES = {"cctv": "cameras_down", "wifi": "access_points_down"}  # the tile's KPI name per kind of device
@@ -63,6 +63,7 @@ def layout(**_query):
         _panel("kpis_off", t("wall.kpis_off_target", lang), html.Div(id=IDS["kpis_off"], className="wall-list-wrap")),
     ], className="wall-side")
     map_body = [html.Div(id=IDS["map_message"]), dcc.Store(id=IDS["map_state"]), dcc.Store(id=IDS["map_scale"], data=1.0),
+                dcc.Store(id=IDS["map_sent"]),
                 dcc.Graph(id=IDS["map"], className="wall-map", figure=PLACEHOLDER,
                           config={"displaylogo": False, "displayModeBar": False}),
                 map_legend(ctx.device_kinds(), lang)]
@@ -184,9 +185,12 @@ def update_devices_down(_n):
 
 
 @callback(Output(IDS["map"], "figure"), Output(IDS["map_state"], "data"), Output(IDS["map_message"], "children"),
-          Output(IDS["map_age"], "children"), Input(IDS["refresh"], "n_intervals"), State(IDS["map_state"], "data"),
-          State(IDS["layers"], "value"), State(IDS["map_scale"], "data"))
-def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0):
+          Output(IDS["map_age"], "children"), Output(IDS["map_sent"], "data"), Input(IDS["refresh"], "n_intervals"),
+          State(IDS["map_state"], "data"), State(IDS["layers"], "value"), State(IDS["map_scale"], "data"),
+          State(IDS["map_sent"], "data"))
+def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0, sent: Text = None):
+    """The wall map: built once, then refreshed by patches that carry only what changed since the
+    browser's copy (``sent``: the signature of the points it holds, see ``ctx.remember``)."""
     lang, theme, profile, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.now_bucket()
     try:
         layers = {COMPLAINT_LAYER: complaint_layer(complaints.open_points(profile.code, now), lang),
@@ -196,15 +200,18 @@ def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0):
             boundaries = regions.geojson(profile.code, "kecamatan")
             approximate = regions.geometry_is_approximate(profile.code)
     except SQLAlchemyError as exc:
-        return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None
+        return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None, dash.no_update
     age = _age(status, "complaints", lang)
-    if built:  # the map exists in the browser: replace its points in place
-        return layered_map_patch(layers, marker_scale or 1.0, theme), dash.no_update, None, age
+    previous = ctx.recall("overview-map", sent) if built else None
+    patch, snapshot, _how = layered_map_update(layers, previous, (marker_scale or 1.0) if built else 1.0, theme)
+    token = ctx.remember("overview-map", snapshot)
+    if built:  # the map exists in the browser: change its points in place
+        return patch, dash.no_update, None, age, token
     figure = layered_map(layers, visible or [], theme=theme, style=ctx.map_style(),
                          center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
                          note=t("map.approximate", lang) if approximate else None, labels=ctx.region_labels())
     return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS, "layers": list(layers),
-                    "traces": trace_indices(layers)}, None, age
+                    "traces": trace_indices(layers)}, None, age, token
 
 
 clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapToScreen"),

@@ -1,6 +1,9 @@
 """The overview in headless Chromium: live numbers, a map that really draws, both languages
 and both themes, and no console errors."""
 
+import time
+from datetime import timedelta
+
 import dash
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
@@ -114,3 +117,53 @@ def test_every_page_renders_without_console_errors(live_app):
         wait_for_page(dash_duo.driver)
         assert dash_duo.get_logs() == [], page["relative_path"]
     assert "Halaman tidak ditemukan" in dash_duo.find_element(".page").text
+
+
+_MAP_DATA_JS = """
+const gd = document.querySelector('#overview-map .js-plotly-plot');
+if (!gd || !gd.data) { return null; }
+return gd.data.map((t) => ({lat: t.lat, lon: t.lon, text: t.text || null,
+                            color: t.marker && t.marker.color, size: t.marker && t.marker.size}));
+"""
+
+
+_RESPONSES_JS = """
+return performance.getEntriesByType('resource').filter((e) => e.name.includes('/_dash-update-component'))
+  .map((e) => e.encodedBodySize);
+"""
+
+
+def test_a_refresh_sends_only_what_changed_and_the_map_ends_as_if_built_anew(live_app, writable_city):
+    """With a cache to keep the browser's copy by, the refresh is a diff (points deleted, inserted
+    and changed in dash-renderer), and the map it leaves equals the map a reload builds."""
+    from tests.helpers import execute
+
+    dash_duo = live_app(writable_city, boundaries_dir=None, cache_type="SimpleCache", cache_timeout_seconds=1,
+                        refresh_interval_seconds=2)
+    dash_duo.driver.get(dash_duo.server_url + "/")
+    wait_for_map(dash_duo.driver, "#overview-map")
+    before = dash_duo.driver.execute_script(_MAP_DATA_JS)
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: max(d.execute_script(_RESPONSES_JS)[1:] or [0]) > 0)  # refreshed
+    built = max(dash_duo.driver.execute_script(_RESPONSES_JS))  # the largest answer: the map built whole
+    seen = len(dash_duo.driver.execute_script(_RESPONSES_JS))
+    now = clock.utcnow().replace(tzinfo=None)
+    execute(writable_city, "UPDATE devices SET state = 'offline', state_since = :now WHERE id IN "
+                           "(SELECT id FROM devices WHERE kind = 'cctv' AND state = 'online' ORDER BY id LIMIT 3)", now=now)
+    execute(writable_city, """
+        INSERT INTO complaints (city_code, source_id, external_id, category_id, agency_id, kecamatan_id, lat, lon,
+                                description, channel, status, received_at, response_amber_at, response_due_at,
+                                resolution_due_at, updated_at, reopen_count)
+        SELECT city_code, source_id, 'MAP-NEW-1', category_id, agency_id, kecamatan_id, lat + 0.001, lon, 'Baru',
+               channel, 'received', :now, :later, :later, :later, :now, 0 FROM complaints ORDER BY id LIMIT 1""",
+            now=now, later=now + timedelta(days=1))
+    WebDriverWait(dash_duo.driver, 20).until(lambda d: d.execute_script(_MAP_DATA_JS) != before)
+    time.sleep(4)  # two more refreshes with nothing new: nothing may drift
+    patched = dash_duo.driver.execute_script(_MAP_DATA_JS)
+    assert patched != before
+    refreshes = dash_duo.driver.execute_script(_RESPONSES_JS)[seen:]
+    assert len(refreshes) >= 4 and max(refreshes) < built / 10  # a diff of a few points, never the points again
+    dash_duo.driver.refresh()
+    wait_for_map(dash_duo.driver, "#overview-map")
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(_MAP_DATA_JS) is not None)
+    assert dash_duo.driver.execute_script(_MAP_DATA_JS) == patched
+    assert dash_duo.get_logs() == []

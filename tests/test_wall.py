@@ -11,7 +11,7 @@ from components.freshness import freshness_strip, source_problems
 from components.kiosk import parse_kiosk
 from components.theme import FLAG_COLOURS, RING_COLOURS, RING_WIDTH
 from components.wall import (complaint_layer, device_layer, down_device_list, layered_map,
-                             layered_map_patch, off_target_list, red_flag_list)
+                             layered_map_update, off_target_list, red_flag_list)
 from cities import load_profile
 from data_sources.queries import complaints
 from data_sources.queries.filters import parse_filter
@@ -100,7 +100,7 @@ def test_the_strip_lists_stale_and_failing_sources_worst_first():
 
 
 def _points():
-    complaints_frame = pd.DataFrame({"lat": [-6.1, -6.2, -6.3], "lon": [106.6, 106.7, 106.65],
+    complaints_frame = pd.DataFrame({"id": [11, 12, 13], "lat": [-6.1, -6.2, -6.3], "lon": [106.6, 106.7, 106.65],
                                      "level": ["red", "open", "amber"], "category_id": ["Banjir", "Sampah", "Jalan"],
                                      "category_en": ["Flood", "Garbage", "Road"]})
     cameras = pd.DataFrame({"id": [1, 2], "name": ["Cam A", "Cam B"], "lat": [-6.15, -6.16], "lon": [106.6, 106.61],
@@ -135,12 +135,30 @@ def test_the_map_patch_replaces_points_in_place_and_leaves_visibility_alone():
     complaints_frame, cameras = _points()
     layers = {"complaints": complaint_layer(complaints_frame, "id"), "cctv": device_layer(cameras, "cctv", "id"),
               "wifi": device_layer(cameras, "wifi", "id")}
-    operations = layered_map_patch(layers).to_plotly_json()["operations"]
+    patch, snapshot, how = layered_map_update(layers, None)
+    operations = patch.to_plotly_json()["operations"]
     touched = {tuple(op["location"]) for op in operations}
     assert ("data", 0, "lat") in touched and ("data", 2, "marker", "color") in touched  # cctv's dots
     assert ("data", 1, "marker", "size") in touched and ("data", 4, "lat") in touched  # its rings; wifi's dots
     assert not any("visible" in location for location in touched)
-    assert all(op["operation"] == "Assign" for op in operations)
+    assert all(op["operation"] == "Assign" for op in operations) and how == ["full"] * 5
+    assert snapshot[2]["ids"] == [2, 1]  # cctv's dots by id, the offline camera last (on top)
+    # the next refresh, with nothing changed, sends nothing; a camera that comes back moves, and only it
+    unchanged, _, how = layered_map_update(layers, snapshot)
+    assert unchanged.to_plotly_json()["operations"] == [] and how == ["same"] * 5
+    back = device_layer(cameras.assign(state="online"), "cctv", "id")
+    _, later, how = layered_map_update(layers | {"cctv": back}, snapshot)
+    assert how[0] == how[3] == how[4] == "same" and later[2]["ids"] == [1, 2]
+    # among a hundred cameras, one going down travels as a move of that one point
+    many = pd.DataFrame({"id": range(1, 101), "name": [f"Cam {i}" for i in range(1, 101)],
+                         "lat": [-6.1 - i / 1000 for i in range(100)], "lon": [106.6] * 100, "state": "online"})
+    before = {"complaints": layers["complaints"], "cctv": device_layer(many, "cctv", "id"), "wifi": layers["wifi"]}
+    _, snapshot, _ = layered_map_update(before, None)
+    down = many.assign(state=["offline" if i == 40 else "online" for i in range(1, 101)])
+    patch, after, how = layered_map_update(before | {"cctv": device_layer(down, "cctv", "id")}, snapshot)
+    assert how == ["same", "diff", "diff", "same", "same"] and after[2]["ids"][-1] == 40
+    moved = [op for op in patch.to_plotly_json()["operations"] if op["location"][:2] == ["data", 2]]
+    assert {op["operation"] for op in moved} == {"Delete", "Insert"} and len(moved) == 2 * 5  # each field: out, in
 
 
 def test_lists_show_what_a_wall_needs():
@@ -216,10 +234,10 @@ def test_a_refresh_patches_the_maps_in_place_instead_of_rebuilding_them(city_db)
     app = create_app(test_settings(city_db))
     overview = sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/")]
     with app.server.test_request_context("/"):
-        first, built, message, _age = overview.update_map(0, None, ["complaints", "cctv", "wifi"])
+        first, built, message, _age, token = overview.update_map(0, None, ["complaints", "cctv", "wifi"])
         assert isinstance(first, dict) and len(first["data"]) == 5 and built["zoom"] > 0 and message is None
         assert built["traces"] == {"complaints": [0], "cctv": [1, 2], "wifi": [3, 4]}
-        again, built_again, _, _ = overview.update_map(1, built, ["complaints"])
+        again, built_again, _, _, _ = overview.update_map(1, built, ["complaints"], 1.0, token)
         assert isinstance(again, Patch) and built_again is dash.no_update
         assert {tuple(op["location"]) for op in again.to_plotly_json()["operations"]} >= {("data", 0, "lat")}
 

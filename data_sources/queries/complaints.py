@@ -374,7 +374,7 @@ def service_requests(flt: ComplaintFilter, limit: int = 200) -> list[dict]:
     return records
 
 
-OPEN_POINT_COLUMNS = ["lat", "lon", "level", "category_id", "category_en"]
+OPEN_POINT_COLUMNS = ["id", "lat", "lon", "level", "category_id", "category_en"]
 
 
 @cache.memoize()
@@ -393,7 +393,7 @@ def open_points(city_code: str, now: datetime, limit: int = 5000) -> pd.DataFram
             remaining = limit - sum(len(f) for f in frames)
             if remaining <= 0:
                 break
-            stmt = (select(Complaint.lat, Complaint.lon, literal_column(f"'{level}'"), ComplaintCategory.name_id,
+            stmt = (select(Complaint.id, Complaint.lat, Complaint.lon, literal_column(f"'{level}'"), ComplaintCategory.name_id,
                            ComplaintCategory.name_en)
                     .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
                     .where(*base, condition).order_by(order, Complaint.id).limit(remaining))
