@@ -54,9 +54,9 @@ demo-million: $(VENV)/.runtime
 		--complaints 1000000 --cameras 10000 --access-points 10000 --raw-sample-hours 1
 
 ## test: install the dev requirements and run the whole default suite on two processes
-## (one file's tests stay on one process: they share module fixtures and, for the cache tests, Redis)
+## (the browser tests one after another on one of them; each other file whole on one: tests/conftest.py)
 test: $(VENV)/.dev
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## lint: pyflakes-level checks (undefined names, unused imports)
 lint: $(VENV)/.dev

@@ -31,7 +31,7 @@
       });
     }
     const arrived = newest && (!due || Date.parse(newest.data.due_sort) >= Date.parse(due));
-    if (!arrived && attempt < 120) {  // up to 30 s on a busy screen
+    if (!arrived && attempt < 240) {  // up to 60 s on a busy screen
       setTimeout(() => highlightNewFlag(due, attempt + 1), 250);
       return;
     }

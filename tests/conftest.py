@@ -51,12 +51,22 @@ def _browser_missing() -> str | None:
     return None
 
 
+def _uses_browser(item) -> bool:
+    return bool({"dash_duo", "dash_br", "live_app"} & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
+    # Under pytest-xdist (`--dist loadgroup`): the browser tests run one after another on one
+    # process, so two Chromiums never compete for the cores while a test counts seconds; every
+    # other file stays whole on one process (module fixtures, the Redis cache test's database).
+    for item in items:
+        group = "browser" if _uses_browser(item) else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
     reason = _browser_missing()
     if reason is None or IN_CI:
         return  # in CI a missing browser must fail, not skip
     for item in items:
-        if {"dash_duo", "dash_br", "live_app"} & set(getattr(item, "fixturenames", ())):
+        if _uses_browser(item):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 

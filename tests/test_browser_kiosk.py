@@ -98,7 +98,7 @@ def test_kiosk_jumps_to_complaints_on_a_new_red_flag(live_app, writable_city):
     WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script("return location.pathname") == "/complaints")
     dash_duo.wait_for_element(".page-complaints", timeout=15)
     # the wall layout of /complaints: the new flag is highlighted and on the screen, no controls
-    WebDriverWait(dash_duo.driver, 20).until(
+    WebDriverWait(dash_duo.driver, 40).until(
         lambda d: d.execute_script("return document.documentElement.dataset.kioskHighlight") == "KIOSK-RED-1")
     row = dash_duo.find_element("#complaints-red-grid .ag-row.kiosk-new-flag")
     assert "KIOSK-RED-1" in row.text
