@@ -62,6 +62,41 @@
     placeLabels(gd);
   }
 
+  // A figure update (a refresh's Patch, a new figure) that reaches a map whose style is still
+  // loading makes MapLibre throw "Style is not done loading" and the update is lost. dcc.Graph
+  // calls the global Plotly.react, so such calls wait here for the style (the newest update
+  // wins; at most 5 s, after which the update is tried anyway).
+  function guardMapUpdates() {
+    const P = window.Plotly;
+    if (!P || !P.react) { setTimeout(guardMapUpdates, 50); return; }
+    if (P.__liveroomGuarded) { return; }
+    P.__liveroomGuarded = true;
+    const react = P.react;
+    const waiting = new WeakMap();
+    P.react = function (gd, ...rest) {
+      const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+      const map = subplot && subplot.map;
+      if (!map || !map.style || map.style._loaded) { return react.call(P, gd, ...rest); }
+      const pending = waiting.get(gd);
+      if (pending) { pending.args = rest; return pending.promise; }
+      const entry = { args: rest };
+      entry.promise = new Promise((resolve) => {
+        let done = false;
+        const run = () => {
+          if (done) { return; }
+          done = true;
+          waiting.delete(gd);
+          resolve(react.call(P, gd, ...entry.args));
+        };
+        map.once("style.load", run);
+        setTimeout(run, 5000);
+      });
+      waiting.set(gd, entry);
+      return entry.promise;
+    };
+  }
+
+  guardMapUpdates();
   new MutationObserver(() => document.querySelectorAll(".js-plotly-plot").forEach(watch))
     .observe(document.documentElement, { childList: true, subtree: true });
   checkTiles();

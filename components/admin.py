@@ -12,13 +12,18 @@ from components.tables import text_table
 from data_sources.clock import as_datetime
 
 
+def _name(value: str) -> html.Span:
+    """A name someone chose (an account, a screen): the same in every language."""
+    return html.Span(value, **{"data-translate": "no"})
+
+
 def _when(value, tz: str, tz_label: str, lang: str) -> str:
     return formatting.local_datetime(as_datetime(value), tz, tz_label, lang)
 
 
 def user_table(rows, lang: str, tz: str, tz_label: str):
     header = [t(k, lang) for k in ("login.username", "admin.role", "sources.state", "admin.last_sign_in")]
-    body = [[r.username, t(f"role.{r.role}", lang), t("sources.keys.active" if r.active else "admin.disabled", lang),
+    body = [[_name(r.username), t(f"role.{r.role}", lang), t("sources.keys.active" if r.active else "admin.disabled", lang),
              _when(r.last_login_at, tz, tz_label, lang)] for r in rows]
     return text_table(header, body, "admin-users-table", numbers_from=len(header))
 
@@ -27,7 +32,7 @@ def screen_table(rows, lang: str, tz: str, tz_label: str):
     if not rows:
         return html.P(t("admin.no_screens", lang), className="mb-0")
     header = [t(k, lang) for k in ("admin.screen_name", "admin.screen_pages", "admin.last_seen", "sources.state")]
-    body = [[r.name, ", ".join(t(f"page.{p}", lang) for p in r.pages.split(",") if p),
+    body = [[_name(r.name), ", ".join(t(f"page.{p}", lang) for p in r.pages.split(",") if p),
              _when(r.last_seen_at, tz, tz_label, lang),
              t("sources.keys.revoked", lang, time=_when(r.revoked_at, tz, tz_label, lang)) if r.revoked_at
              else t("sources.keys.active", lang)] for r in rows]
@@ -44,7 +49,7 @@ def audit_table(frame: pd.DataFrame, lang: str, tz: str, tz_label: str):
         return html.P(t("admin.no_audit", lang), className="mb-0")
     header = [t(k, lang) for k in ("sources.started", "admin.actor", "admin.role", "admin.action", "admin.detail",
                                    "admin.address")]
-    body = [[_when(r.at, tz, tz_label, lang), r.actor, t(f"role.{r.role}", lang) if _given(r.role) else "–",
+    body = [[_when(r.at, tz, tz_label, lang), _name(r.actor) if _given(r.actor) else "", t(f"role.{r.role}", lang) if _given(r.role) else "–",
              t(f"audit.{r.action}", lang) if f"audit.{r.action}" in CATALOGUE else r.action,
              html.Span(r.detail, **{"data-translate": "no"}) if _given(r.detail) else "",  # technical, as the system wrote it
              r.address if _given(r.address) else ""] for r in frame.itertuples()]
