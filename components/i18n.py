@@ -249,7 +249,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "wall.late_by": {"id": "telat {duration}", "en": "late {duration}"},
     "wall.no_devices_down": {"id": "Semua perangkat aktif", "en": "All devices online"},
     "wall.all_on_target": {"id": "Semua KPI sesuai target", "en": "All KPIs on target"},
-    "wall.value_vs_target": {"id": "{value} / target {target} {unit}", "en": "{value} / target {target} {unit}"},
+    "wall.value_vs_target": {"id": "{value} / target {target}", "en": "{value} / target {target}"},
     "kiosk.problem.page": {"id": "Halaman tidak dikenal dilewati: {value}", "en": "Unknown page skipped: {value}"},
     "kiosk.problem.seconds": {"id": "Durasi tidak valid diganti bawaan: {value}",
                               "en": "Invalid duration replaced by the default: {value}"},

@@ -186,7 +186,7 @@ def off_target_list(off: pd.DataFrame, lang: str) -> html.Ul | html.Div:
     rows = [
         _row(row[f"name_{lang}"], row["agency"] if isinstance(row["agency"], str) else "",
              t("wall.value_vs_target", lang, value=formatting.number(row["value"], lang, 1),
-               target=formatting.number(row["target"], lang, 1), unit=formatting.unit_of(row, lang)), tone="danger",
+               target=formatting.quantity(row["target"], formatting.unit_of(row, lang), lang)), tone="danger",
              **{"data-kpi-code": row["code"]})
         for _, row in off.iterrows()
     ]

@@ -4,6 +4,7 @@ Chromium for dash.testing with one way to serve the app to it (``live_app``). He
 tests call themselves are in ``tests/helpers.py`` and ``tests/browser.py``."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -30,6 +31,10 @@ def pytest_configure(config):
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     BaseDashRunner._next_port = 58050 + 500 * int(worker.removeprefix("gw") or 0)
+    # dash.testing stops its server thread by raising into it; a thread stopped while writing a
+    # request's log line keeps the logging lock, and the next log call waits for ever. The test
+    # servers therefore log warnings only.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def pytest_setup_options():
@@ -83,7 +88,8 @@ def live_app(dash_duo, city_db, shared_geo):
 
         overrides.setdefault("boundaries_dir", shared_geo)
         dash_duo.liveroom_app = create_app(test_settings(url or city_db, **overrides))  # a test may move its clock
-        dash_duo.start_server(dash_duo.liveroom_app, navigate=False)
+        # a busy machine may take more than dash.testing's 3 s to answer the first request
+        dash_duo.start_server(dash_duo.liveroom_app, navigate=False, start_timeout=30)
         set_viewport(dash_duo.driver, width, height)
         if role:  # signed in, the app's page loads (dash.testing waits for it when the address is set)
             sign_in_browser(dash_duo, dash_duo.server.url, url or city_db, role)

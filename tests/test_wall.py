@@ -182,7 +182,7 @@ def test_lists_show_what_a_wall_needs():
          "agency": None, "value": 31.0, "on_target": False}])
     listed = off_target_list(off, "id").children
     assert [r.to_plotly_json()["props"]["data-kpi-code"] for r in listed] == ["a", "b"]
-    assert listed[0].children[1].children == "80,0 / target 90,0 %"
+    assert listed[0].children[1].children == "80,0 / target 90,0%"  # one percent style everywhere
     assert off_target_list(off.iloc[:0], "en").children == "All KPIs on target"
 
 
