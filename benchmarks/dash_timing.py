@@ -77,8 +77,27 @@ def app_client(database_url: str, now: datetime, **overrides):
     from settings import load_settings
 
     values = dict(database_url=database_url, cache_type="NullCache", demo=False, simulate=False,
-                  map_style="offline", frozen_now=now, secret_key="benchmark") | overrides
-    return create_app(load_settings(**values)).server.test_client()
+                  map_style="offline", frozen_now=now, secret_key="benchmark", rate_limits=False) | overrides
+    client = create_app(load_settings(**values)).server.test_client()
+    return signed_in(client, database_url, now)
+
+
+def signed_in(client, database_url: str, now: datetime):
+    """``client`` signed in as an admin account ``benchmark`` (made, with a new password, each run)."""
+    from data_sources.users import create_user, new_password
+
+    password = new_password()
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM users WHERE username = 'benchmark'"))
+            create_user(conn, "benchmark", "admin", password, now)
+    finally:
+        engine.dispose()
+    answer = client.post("/login", data={"username": "benchmark", "password": password})
+    if answer.status_code != 302:
+        raise RuntimeError(f"the benchmark account could not sign in: {answer.status_code}")
+    return client
 
 
 def command_line(argv: list[str] | None, *, description: str, default_url: str, run: Callable[[str, int], str]) -> int:
