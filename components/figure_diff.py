@@ -65,6 +65,9 @@ def _operations(old: dict, new: dict, fields: list[str]) -> list[tuple]:
     increasing subsequence, O(n log n)); every other old point is deleted (from the end), every
     other new point inserted at its new place (from the start), and kept points that changed get
     their new values."""
+    if old["ids"] == new["ids"]:  # no point came, went or moved: only values, field by field
+        return [("assign", field, j, value) for field in fields if old[field] != new[field]
+                for j, (before, value) in enumerate(zip(old[field], new[field])) if before != value]
     old_index = {point: i for i, point in enumerate(old["ids"])}
     common = [(old_index[point], j) for j, point in enumerate(new["ids"]) if point in old_index]
     kept = [common[k] for k in _increasing_run([i for i, _ in common])]  # (old index, new index), in order
@@ -74,7 +77,8 @@ def _operations(old: dict, new: dict, fields: list[str]) -> list[tuple]:
     operations += [("insert", field, j, new[field][j]) for j in inserted for field in fields]
     for field in fields:
         before, after = old[field], new[field]
-        operations += [("assign", field, j, after[j]) for i, j in kept if before[i] != after[j]]
+        if [before[i] for i, _ in kept] != [after[j] for _, j in kept]:
+            operations += [("assign", field, j, after[j]) for i, j in kept if before[i] != after[j]]
     return operations
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import hashlib
-import json
+import pickle
 
 from api.auth import identity, note, role
 from api.preferences import basemap_reachable, language, theme
@@ -29,8 +29,9 @@ def remember(kind: str, value) -> str:
     """Keep ``value`` (JSON-able) in the cache under a signature of its content, which is returned:
     what a page's browser copy was made from, so that its next refresh can send only what changed.
     Equal values share one entry (every wall screen showing the same city holds the same token)."""
-    token = hashlib.blake2b(json.dumps(value, separators=(",", ":"), default=str).encode(), digest_size=12).hexdigest()
-    cache.set(f"snapshot:{kind}:{token}", value, timeout=SNAPSHOT_SECONDS)
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # once: the signature and what the cache keeps
+    token = hashlib.blake2b(data, digest_size=12).hexdigest()
+    cache.set(f"snapshot:{kind}:{token}", data, timeout=SNAPSHOT_SECONDS)
     return token
 
 
@@ -39,7 +40,8 @@ def recall(kind: str, token: str | None):
     nothing (NullCache), in which case the caller sends everything."""
     if not token or len(token) > 64:
         return None
-    return cache.get(f"snapshot:{kind}:{token}")
+    data = cache.get(f"snapshot:{kind}:{token}")
+    return pickle.loads(data) if isinstance(data, bytes) else None
 
 
 def map_style():
