@@ -40,8 +40,9 @@ def unit_of(row, lang: str = "id") -> str:
 
 
 def quantity(value: float | None, unit: str, lang: str = "id", digits: int = 1) -> str:
-    """A value with its unit, one style everywhere: '88,4%' (no space before %), '33,1 menit'."""
-    if value is None or value != value:
+    """A value with its unit, one style everywhere: '88,4%' (no space before %), '33,1 menit'.
+    '–' without a value (None or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = number(value, lang, digits)
     return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()

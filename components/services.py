@@ -57,17 +57,14 @@ def has_period(row) -> bool:
     return isinstance(row["period_start"], date)
 
 
-def unit_of(row, lang: str) -> str:
-    return (row["unit_en"] or row["unit"]) if lang == "en" else row["unit"]
+unit_of = formatting.unit_of
 
 
 def value_text(value, unit: str, lang: str) -> str:
-    """'95,5%', '15,1 menit', '–'."""
+    """'95,5%', '15,1 menit', '–': whole numbers without decimals, others with one."""
     if _missing(value):
         return "–"
-    digits = 0 if float(value).is_integer() else 1
-    text = formatting.number(value, lang, digits)
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    return formatting.quantity(value, unit, lang, 0 if float(value).is_integer() else 1)
 
 
 def change_text(value, before, row, lang: str) -> tuple[str, str | None]:

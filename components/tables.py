@@ -32,9 +32,7 @@ def text_table(header: list[str], rows: list[list[str]], table_id: str, numbers_
 def _value(value: float, unit: str, lang: str) -> str:
     if pd.isna(value):
         return "–"
-    digits = 0 if abs(value) >= 1000 or float(value).is_integer() else 1
-    text = formatting.number(value, lang, digits)
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    return formatting.quantity(value, unit, lang, 0 if abs(value) >= 1000 or float(value).is_integer() else 1)
 
 
 def _status_badge(ok: bool, lang: str) -> dbc.Badge:

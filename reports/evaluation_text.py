@@ -8,6 +8,7 @@ import math
 
 from babel.numbers import format_decimal
 
+from components import formatting
 from components.i18n import t
 from data_sources.rules import scoring
 from data_sources.rules.scorecard import Segment
@@ -33,9 +34,7 @@ def _number(value: float, lang: str, digits: int, trim: bool = True) -> str:
     return format_decimal(value, format=pattern, locale=_LOCALES[lang])
 
 
-def unit(row, lang: str) -> str:
-    """An indicator's unit in ``lang`` (``row`` has unit and unit_en)."""
-    return (row["unit_en"] or row["unit"]) if lang == "en" else row["unit"]
+unit = formatting.unit_of  # an indicator's unit in the reader's language
 
 
 def value_label(value, unit_text: str, lang: str) -> str:
