@@ -131,7 +131,11 @@ def test_a_tile_turns_stale_when_its_source_stops(live_app, writable_city):
             f'{tile}[data-freshness="fresh"]')
 
     assert "Diperbarui baru saja" in WebDriverWait(dash_duo.driver, 30, poll_frequency=0.5).until(fresh_text_while_updating)
-    assert not dash_duo.find_elements('#freshness-strip [data-source="complaints"]')
+    def strip_clear_while_updating(driver) -> bool:  # the strip has its own refresh: wait for its next one
+        source_updates()
+        return not driver.find_elements("css selector", '#freshness-strip [data-source="complaints"]')
+
+    assert WebDriverWait(dash_duo.driver, 10, poll_frequency=0.5).until(strip_clear_while_updating)
     # the source stops: no update for longer than its budget, then twice the budget
     dash_duo.wait_for_element(f'{tile}[data-freshness="amber"]', timeout=budget + 5)
     dash_duo.wait_for_element(f'{tile}[data-freshness="red"]', timeout=budget + 5)
