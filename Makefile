@@ -35,9 +35,10 @@ simulate: $(VENV)/.runtime
 worker: $(VENV)/.runtime
 	$(PY) -m data_sources.worker
 
-## rollups-rebuild: recompute every uptime roll-up the raw samples still cover
+## rollups-rebuild: recompute every uptime roll-up the raw samples still cover, and every complaint roll-up
 rollups-rebuild: $(VENV)/.runtime
 	$(PY) -m data_sources.rules.uptime --rebuild
+	$(PY) -m data_sources.rules.complaint_rollups --rebuild
 
 migrate: $(VENV)/.runtime
 	$(PY) -m data_sources.migrate

@@ -206,6 +206,9 @@ class Complaint(Base):
               sqlite_where=text(OPEN_STATUS_SQL), postgresql_where=text(OPEN_STATUS_SQL)),
         Index("ix_complaints_city_status_due", "city_code", "status", "response_due_at"),
         Index("ix_complaints_city_updated", "city_code", "updated_at"),
+        # unanswered complaints whose deadline is still ahead: what the daily roll-ups cannot know
+        Index("ix_complaints_unanswered_due", "city_code", "response_due_at",
+              sqlite_where=text("first_response_at IS NULL"), postgresql_where=text("first_response_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     city_code: Mapped[str] = mapped_column(String(8))
@@ -250,6 +253,56 @@ class ComplaintEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ComplaintFigures:
+    """What a day of complaints adds up to for the period figures: received, answered (a first
+    response in the current cycle), answered on time, unanswered with a deadline (``judged``
+    at a given now is answered plus these minus those whose deadline is still ahead) and resolved."""
+
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    answered_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered_due: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ComplaintDaily(ComplaintFigures, Base):
+    """The complaints received on one local day, per kecamatan, category, agency and status
+    (``rules.complaint_rollups`` keeps them in step with the complaints)."""
+
+    __tablename__ = "complaint_daily"
+    __table_args__ = (Index("ix_complaint_daily_city_day", "city_code", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    kecamatan_id: Mapped[int | None] = mapped_column(Integer)
+    category_id: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class ComplaintDailyResponse(Base):
+    """How long the answered complaints received on one local day waited for their first
+    response, per agency: a histogram (``rules.complaint_rollups.RESPONSE_BINS``)."""
+
+    __tablename__ = "complaint_daily_response"
+    __table_args__ = (Index("ix_complaint_daily_response_city_day", "city_code", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    agency_id: Mapped[int | None] = mapped_column(Integer)
+    bin: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintRollupMark(Base):
+    """A city's complaint roll-ups are complete since ``built_at`` (a rebuild); the queries read
+    them only then, and every write path keeps them current in its own transaction."""
+
+    __tablename__ = "complaint_rollup_marks"
+    city_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ComplaintFlag(Base):

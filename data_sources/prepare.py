@@ -20,6 +20,7 @@ from data_sources.db import make_engine
 from data_sources.demo import ensure_demo
 from data_sources.ingest.profile_sync import sync_profile
 from data_sources.migrate import upgrade
+from data_sources.rules import complaint_rollups
 from data_sources.users import create_user, has_users, new_password
 from settings import Settings, load_settings
 
@@ -46,6 +47,9 @@ def prepare(settings: Settings) -> dict | None:
         else:
             sync_profile(engine, profile, settings.boundaries_dir)
             counts = None
+        with engine.begin() as conn:
+            complaint_rollups.ensure_built(conn, profile.code, profile.timezone,
+                                           settings.frozen_now or datetime.now(timezone.utc))
         password = ensure_admin(engine, settings)
         if password:
             print("A local account 'admin' was made for the first start; its password is shown only now:", flush=True)

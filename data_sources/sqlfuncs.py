@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, String
+from sqlalchemy import Date, Float, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -100,3 +100,15 @@ class grid_cell(FunctionElement):
 
 
 _two_arguments(grid_cell, "CAST(floor(({a}) / ({b})) AS INTEGER)", "CAST(({a}) / ({b}) AS INTEGER)")
+
+
+class local_day(_LocalPart):
+    """The local calendar date of a UTC timestamp, as a DATE (text 'YYYY-MM-DD' on SQLite,
+    which is how SQLite stores dates): what a roll-up keyed by local day stores."""
+
+    type = Date()
+    inherit_cache = False
+    name = "local_day"
+
+
+_local_part(local_day, "CAST({local} AS DATE)", "date({local})")

@@ -28,6 +28,7 @@ from data_sources.ingest.bulk import bulk_insert, next_id
 from data_sources.ingest.profile_sync import lookup_ids, sync_profile
 from data_sources.rules import uptime
 from data_sources.rules.device_state import refresh_states
+from data_sources.rules import complaint_rollups
 from data_sources.rules.flags import refresh_flags
 from data_sources.rules.periods import local_today
 
@@ -120,6 +121,7 @@ def generate(engine: Engine, profile: CityProfile, *, size: DemoSize = DemoSize(
         counts["complaint_events"] = bulk_insert(conn, m.ComplaintEvent.__table__, events)
         flags = refresh_flags(conn, profile.code, now)
         counts["complaint_flags"] = flags["raised_red"] + flags["raised_amber"]
+        counts["complaint_daily"] = complaint_rollups.rebuild(conn, profile.code, profile.timezone, now)
         timings["complaints_written"] = time.perf_counter() - t0
         log.info("complaints and %s events written at %.1f s; devices next", counts["complaint_events"],
                  timings["complaints_written"])

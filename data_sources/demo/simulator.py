@@ -22,6 +22,7 @@ from data_sources import models as m
 from data_sources.db import make_engine
 from data_sources.rules.deadlines import WorkCalendar
 from data_sources.rules.device_state import record_samples, refresh_states
+from data_sources.rules import complaint_rollups
 from data_sources.rules.flags import amber_share, refresh_flags, reopen, response_clock
 from data_sources.geo import random_points_in
 from data_sources.ingest.profile_sync import lookup_ids
@@ -179,6 +180,8 @@ class Simulator:
             advanced = self._advance_complaints(conn, now)
             reopened = self._reopen_some(conn, now)
             flags = refresh_flags(conn, self.profile.code, now, since=self.last_tick)
+            complaint_rollups.refresh_changed_since(conn, self.profile.code, self.profile.timezone,
+                                                    self.last_tick or now)
             samples = self._heartbeats(conn, now)
             self.watching_since = self.watching_since or now
             refresh_states(conn, self.profile, now, self.watching_since)

@@ -21,6 +21,7 @@ from data_sources.ingest.open311 import service_code_for
 from data_sources.ingest.schemas import ComplaintIn, ComplaintUpdateIn
 from data_sources.ingest.validation import in_order, validate
 from data_sources.rules.deadlines import WorkCalendar
+from data_sources.rules import complaint_rollups
 from data_sources.rules.flags import amber_share, refresh_flags, response_clock
 
 _CHUNK = 500
@@ -61,7 +62,7 @@ def _existing(conn: Connection, source_id: int, external_ids: list[str]) -> dict
     for i in range(0, len(external_ids), _CHUNK):
         rows = conn.execute(select(m.Complaint.external_id, m.Complaint.id, m.Complaint.updated_at, m.Complaint.status,
                                    m.Complaint.category_id, m.Complaint.agency_id, m.Complaint.first_response_at,
-                                   m.Complaint.reopened_at)
+                                   m.Complaint.reopened_at, m.Complaint.received_at)
                             .where(m.Complaint.source_id == source_id,
                                    m.Complaint.external_id.in_(external_ids[i:i + _CHUNK])))
         found.update({r.external_id: dict(r._mapping) for r in rows})
@@ -137,6 +138,8 @@ def store_complaints(conn: Connection, profile: CityProfile, source: Source, raw
     touched = created + [_apply_update(conn, *change) for change in changes]
     if touched:
         refresh_flags(conn, source.city_code, now, complaint_ids=touched, created_ids=created)
+        earlier = complaint_rollups.local_days_of((change[0]["received_at"] for change in changes), profile.timezone)
+        complaint_rollups.refresh_complaints(conn, source.city_code, profile.timezone, touched, earlier)
     return in_order(outcomes)
 
 
@@ -230,5 +233,6 @@ def store_updates(conn: Connection, profile: CityProfile, source: Source, raws: 
         outcomes.append(Outcome(index, record.external_id, "updated"))
     if touched:
         refresh_flags(conn, source.city_code, now, complaint_ids=sorted(set(touched)))
+        complaint_rollups.refresh_complaints(conn, source.city_code, profile.timezone, touched)
     return in_order(outcomes)
 

@@ -4,7 +4,8 @@ Personal data (the reporter's name, phone, e-mail, NIK) never leaves this module
 only personal column read is the reporter's name, to mask it inside complaint texts."""
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, func, literal_column, or_, select
@@ -13,12 +14,14 @@ from data_sources.clock import as_datetime
 from data_sources.db import database
 from data_sources.rules.flags import amber_condition, open_condition, red_condition
 from data_sources.rules.flags import red_condition as _overdue
-from data_sources.models import Agency, Complaint, ComplaintCategory, Region
+from data_sources.models import Agency, Complaint, ComplaintCategory, ComplaintDaily, ComplaintDailyResponse, Region
+from data_sources.rules import complaint_rollups as rollups
+from data_sources.rules.periods import local_midnight, local_today
 from data_sources.rules.privacy import MASK, mask_complaint_text, mask_text
 from data_sources.queries.filters import ComplaintFilter
 from data_sources.frames import to_frame
 from data_sources.runtime import cache
-from data_sources.sqlfuncs import grid_cell, local_date, local_hour, seconds_between
+from data_sources.sqlfuncs import grid_cell, local_date, local_hour
 
 _OPEN = open_condition()
 
@@ -82,72 +85,121 @@ def received_by_category(city_code: str, start: datetime, end: datetime) -> pd.D
 # "red-flagged" describe the state *now* of every complaint in the filter's scope, whenever
 # it was received (an old complaint still waiting is exactly what the live room must see).
 
-def _response_seconds():
-    return seconds_between(Complaint.first_response_at, func.coalesce(Complaint.reopened_at, Complaint.received_at))
+# Period figures: a period's whole local days are read from the daily roll-ups
+# (``rules.complaint_rollups``), its partial edge days (a period cut at now) from the raw rows;
+# a city whose roll-ups were never built reads raw rows only. Both give the same figures.
+
+
+@dataclass(frozen=True)
+class _Split:
+    days: tuple[date, date] | None  # whole local days read from roll-ups, inclusive
+    raw: tuple[tuple[datetime, datetime], ...]  # UTC ranges [start, end) read from raw rows
+
+
+def _split(conn, flt: ComplaintFilter) -> _Split:
+    whole = (flt.start, flt.end)
+    if not rollups.is_built(conn, flt.city_code):
+        return _Split(None, (whole,))
+    tz = flt.period.tz
+    first = local_today(flt.start, tz)
+    if local_midnight(first, tz) < flt.start:
+        first += timedelta(days=1)
+    last = local_today(flt.end, tz) - timedelta(days=1)
+    if first > last:
+        return _Split(None, (whole,))
+    edges = ((flt.start, local_midnight(first, tz)), (local_midnight(last + timedelta(days=1), tz), flt.end))
+    return _Split((first, last), tuple((a, b) for a, b in edges if a < b))
+
+
+def _raw_where(flt: ComplaintFilter, ranges):
+    return and_(flt.scope(), or_(*[rollups.received_between(a, b) for a, b in ranges]))
+
+
+def _on_days(table, days: tuple[date, date]):
+    return and_(table.day >= days[0], table.day <= days[1])
+
+
+def _keyed(column, key: str | None):
+    """(the select's key column, the GROUP BY columns): a constant key when not grouped (never
+    GROUP BY a constant: SQLite reads it as a column position)."""
+    return (column.label("key"), [column]) if key else (literal_column("0").label("key"), [])
+
+
+def _period_figures(conn, flt: ComplaintFilter, now: datetime, key: str | None = None) -> pd.DataFrame:
+    """``PERIOD_FIGURES`` of the complaints received in the period, per value of the column
+    ``key`` of ``Complaint`` (index: that value), or one row (index 0) when ``key`` is None."""
+    split = _split(conn, flt)
+    parts = []
+    if split.raw:
+        column, group = _keyed(getattr(Complaint, key) if key else None, key)
+        stmt = select(column, func.count().label("received"), func.count(Complaint.first_response_at).label("answered"),
+                      func.count().filter(_answered_on_time()).label("answered_on_time"),
+                      func.count().filter(_deadline_reached(now)).label("judged"),
+                      func.count().filter(Complaint.status == "resolved").label("resolved"),
+                      ).where(_raw_where(flt, split.raw)).group_by(*group)
+        parts.append(to_frame(conn.execute(stmt), columns=["key", *PERIOD_FIGURES]))
+    if split.days:
+        daily = ComplaintDaily
+        column, group = _keyed(getattr(daily, key) if key else None, key)
+        sums = select(column, *[func.sum(getattr(daily, name)).label(name) for name in rollups.FIGURES]).where(
+            flt.scope(daily), _on_days(daily, split.days)).group_by(*group)
+        rolled = to_frame(conn.execute(sums), columns=["key", *rollups.FIGURES]).dropna(subset=["received"])
+        # unanswered complaints whose deadline is still ahead are not judged yet: the one figure
+        # that depends on now, read from the few such rows (ix_complaints_unanswered_due)
+        column, group = _keyed(getattr(Complaint, key) if key else None, key)
+        ahead = select(column, func.count().label("ahead")).where(
+            flt.scope(), Complaint.first_response_at.is_(None), Complaint.response_due_at >= now,
+            rollups.received_between(local_midnight(split.days[0], flt.period.tz),
+                                     local_midnight(split.days[1] + timedelta(days=1), flt.period.tz))).group_by(*group)
+        ahead = to_frame(conn.execute(ahead), columns=["key", "ahead"]).set_index("key")["ahead"]
+        rolled = rolled.set_index("key")
+        rolled["judged"] = rolled["answered"] + rolled.pop("unanswered_due") - ahead.reindex(rolled.index).fillna(0)
+        parts.append(rolled.reset_index()[["key", *PERIOD_FIGURES]])
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["key", *PERIOD_FIGURES])
+    frame[PERIOD_FIGURES] = frame[PERIOD_FIGURES].apply(pd.to_numeric).fillna(0)
+    return frame.groupby("key", dropna=False)[PERIOD_FIGURES].sum().astype(int)
+
+
+def _response_histogram(conn, flt: ComplaintFilter, by_agency: bool) -> pd.DataFrame:
+    """Columns grp (the agency id, or 0), bin, n: response times of the period's answered
+    complaints. Whole days come from the per-agency roll-up unless the filter narrows by
+    something else, in which case every day is read from the raw rows."""
+    split = _split(conn, flt)
+    rolled = split.days is not None and not flt.beyond_agency
+    ranges = split.raw if rolled else ((flt.start, flt.end),)
+    frames = []
+    if ranges:
+        column, group = _keyed(Complaint.agency_id if by_agency else None, by_agency)
+        bin_ = rollups.response_bin(rollups.response_seconds()).label("bin")
+        stmt = select(column, bin_, func.count().label("n")).where(
+            _raw_where(flt, ranges), Complaint.first_response_at.is_not(None)).group_by(*group, bin_)
+        frames.append(to_frame(conn.execute(stmt), columns=["grp", "bin", "n"]))
+    if rolled:
+        table = ComplaintDailyResponse
+        column, group = _keyed(table.agency_id if by_agency else None, by_agency)
+        stmt = select(column, table.bin, func.sum(table.n)).where(
+            flt.scope(table), _on_days(table, split.days)).group_by(*group, table.bin)
+        frames.append(to_frame(conn.execute(stmt), columns=["grp", "bin", "n"]))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["grp", "bin", "n"])
+
+
+def _medians(conn, flt: ComplaintFilter, by_agency: bool = False) -> pd.DataFrame:
+    """Median response time (seconds) of the period's answered complaints, per agency or
+    overall (grp 0). Columns: grp, median. Read from a histogram (``rollups.RESPONSE_SEGMENTS``:
+    within 2.1%, finer than the pages show) on both databases, from roll-ups or raw rows alike."""
+    histogram = _response_histogram(conn, flt, by_agency)
+    medians = [(key, rollups.histogram_median(zip(part["bin"], part["n"])))
+               for key, part in histogram.groupby("grp", sort=False)]
+    return pd.DataFrame([m for m in medians if m[1] is not None], columns=["grp", "median"])
 
 
 def _answered_on_time():
     return and_(Complaint.first_response_at.is_not(None), Complaint.first_response_at <= Complaint.response_due_at)
 
 
-def _answered_in_period(flt: ComplaintFilter):
-    return and_(flt.received_in_period(), Complaint.first_response_at.is_not(None))
-
-
 def _deadline_reached(now: datetime):
     """Complaints whose response is judged: answered, or unanswered past the deadline."""
     return or_(Complaint.first_response_at.is_not(None), Complaint.response_due_at < now)
-
-
-MEDIAN_BIN_SECONDS = 60  # the tiles show minutes
-AGENCY_MEDIAN_BIN_SECONDS = 300  # the agency table shows tenths of an hour
-
-
-def _medians(conn, value, group, where, bin_seconds: int = MEDIAN_BIN_SECONDS) -> pd.DataFrame:
-    """Median of ``value`` (seconds) per ``group``, or overall when ``group`` is None.
-    Columns: grp, median.
-
-    PostgreSQL computes it exactly with percentile_cont. SQLite has no percentile function
-    and sorting every duration of a month (about 90,000 at a million complaints) costs
-    hundreds of milliseconds, so there it is read from a histogram of one-minute bins counted
-    in SQL: exact to within half a bin, which is finer than the page shows. ``where`` must
-    exclude rows whose value is NULL (computing the value twice per row would double the cost)."""
-    grp = group if group is not None else literal_column("0")
-    if conn.dialect.name == "postgresql":
-        stmt = select(grp.label("grp"), func.percentile_cont(0.5).within_group(value).label("median")).where(where)
-        stmt = stmt.group_by(group) if group is not None else stmt
-        medians = to_frame(conn.execute(stmt), columns=["grp", "median"])
-        return medians.dropna(subset=["median"]).reset_index(drop=True)  # no rows: no median (as on SQLite)
-    bucket = grid_cell(value, float(bin_seconds)).label("bucket")
-    keys = [bucket] if group is None else [group, bucket]  # never GROUP BY a constant: SQLite reads it as a position
-    stmt = select(grp.label("grp"), bucket, func.count().label("n")).where(where).group_by(*keys)
-    bins = to_frame(conn.execute(stmt), columns=["grp", "bucket", "n"])
-    return pd.DataFrame([(key, _histogram_median(part, bin_seconds)) for key, part in bins.groupby("grp", sort=False)],
-                        columns=["grp", "median"])
-
-
-def _histogram_median(bins: pd.DataFrame, bin_seconds: int = MEDIAN_BIN_SECONDS) -> float:
-    """The median of values counted in bins (columns bucket, n), each taken at its bin's centre."""
-    ordered = bins.sort_values("bucket")
-    total = int(ordered["n"].sum())
-    cumulative = ordered["n"].cumsum().to_numpy()
-    buckets = ordered["bucket"].to_numpy()
-    middle = [buckets[cumulative.searchsorted(rank)] for rank in ((total + 1) // 2, (total + 2) // 2)]
-    return (sum(middle) / 2 + 0.5) * bin_seconds
-
-
-def _period_counts(flt: ComplaintFilter, now: datetime, *group):
-    """Figures of the complaints received in the period (an index range on received_at)."""
-    return (
-        select(*group,
-               func.count().label("received"),
-               func.count(Complaint.first_response_at).label("answered"),
-               func.count().filter(_answered_on_time()).label("answered_on_time"),
-               func.count().filter(_deadline_reached(now)).label("judged"),
-               func.count().filter(Complaint.status == "resolved").label("resolved"))
-        .where(flt.received_in_period())
-        .group_by(*group)
-    )
 
 
 def _state_counts(flt: ComplaintFilter, now: datetime, *group):
@@ -166,12 +218,11 @@ PERIOD_FIGURES = ["received", "answered", "answered_on_time", "judged", "resolve
 STATE_FIGURES = ["open", "red", "amber"]
 
 
-def _grouped(conn, flt: ComplaintFilter, now: datetime, column) -> pd.DataFrame:
-    """Period and state figures per value of ``column`` (index: that value; zeros filled)."""
-    period = to_frame(conn.execute(_period_counts(flt, now, column.label("key"))),
-                          columns=["key", *PERIOD_FIGURES]).set_index("key")
-    state = to_frame(conn.execute(_state_counts(flt, now, column.label("key"))),
-                         columns=["key", *STATE_FIGURES]).set_index("key")
+def _grouped(conn, flt: ComplaintFilter, now: datetime, key: str) -> pd.DataFrame:
+    """Period and state figures per value of the ``Complaint`` column ``key`` (index: that value; zeros filled)."""
+    period = _period_figures(conn, flt, now, key)
+    state = to_frame(conn.execute(_state_counts(flt, now, getattr(Complaint, key).label("key"))),
+                     columns=["key", *STATE_FIGURES]).set_index("key")
     return period.join(state, how="outer").fillna(0).astype(int)
 
 
@@ -182,10 +233,11 @@ def summary(flt: ComplaintFilter, now: datetime, day_start: datetime) -> dict[st
     median_response_seconds. Period figures cover the complaints received in [flt.start, flt.end)."""
     today = select(func.count()).where(flt.scope(), Complaint.received_at >= day_start, Complaint.received_at <= now)
     with database.engine.connect() as conn:
-        row = conn.execute(_period_counts(flt, now)).one()._asdict()
+        figures = _period_figures(conn, flt, now)
+        row = {name: int(figures[name].iloc[0]) if len(figures) else 0 for name in PERIOD_FIGURES}
         row |= conn.execute(_state_counts(flt, now)).one()._asdict()
         row["received_today"] = conn.execute(today).scalar_one()
-        median = _medians(conn, _response_seconds(), None, _answered_in_period(flt))
+        median = _medians(conn, flt)
     row["median_response_seconds"] = float(median["median"].iloc[0]) if len(median) else None
     row["share_on_time"] = row["answered_on_time"] / row["judged"] if row["judged"] else None
     row["share_resolved"] = row["resolved"] / row["received"] if row["received"] else None
@@ -200,7 +252,7 @@ def by_kecamatan(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
     regions = select(Region.id, Region.code, Region.name, Region.population).where(
         Region.city_code == flt.city_code, Region.level == "kecamatan").order_by(Region.code)
     with database.engine.connect() as conn:
-        figures = _grouped(conn, wide, now, Complaint.kecamatan_id)
+        figures = _grouped(conn, wide, now, "kecamatan_id")
         frame = to_frame(conn.execute(regions), columns=["id", "code", "name", "population"])
     frame = frame.join(figures[["received", "open", "red"]], on="id").fillna(
         {"received": 0, "open": 0, "red": 0}).astype({"received": int, "open": int, "red": int})
@@ -215,7 +267,7 @@ def by_category(flt: ComplaintFilter, now: datetime) -> pd.DataFrame:
     categories = select(ComplaintCategory.id, ComplaintCategory.code, ComplaintCategory.name_id,
                         ComplaintCategory.name_en).where(ComplaintCategory.city_code == flt.city_code)
     with database.engine.connect() as conn:
-        figures = _grouped(conn, flt, now, Complaint.category_id)
+        figures = _grouped(conn, flt, now, "category_id")
         names = to_frame(conn.execute(categories), columns=["id", "code", "name_id", "name_en"])
     frame = names.join(figures[["received", "open", "red"]], on="id", how="inner")
     frame = frame[["code", "name_id", "name_en", "received", "open", "red"]]
@@ -230,10 +282,9 @@ def by_agency(flt: ComplaintFilter, now: datetime, with_medians: bool = True) ->
     ``with_medians`` (a chart of counts) the median column is empty and costs nothing."""
     agencies = select(Agency.id, Agency.code, Agency.name, Agency.name_en).where(Agency.city_code == flt.city_code)
     with database.engine.connect() as conn:
-        figures = _grouped(conn, flt, now, Complaint.agency_id)
+        figures = _grouped(conn, flt, now, "agency_id")
         names = to_frame(conn.execute(agencies), columns=["id", "code", "name", "name_en"])
-        median = (_medians(conn, _response_seconds(), Complaint.agency_id, _answered_in_period(flt),
-                           AGENCY_MEDIAN_BIN_SECONDS) if with_medians else pd.DataFrame(columns=["grp", "median"]))
+        median = _medians(conn, flt, by_agency=True) if with_medians else pd.DataFrame(columns=["grp", "median"])
     median = median.rename(columns={"grp": "id", "median": "median_seconds"}).set_index("id")
     frame = names.join(figures, on="id", how="inner").join(median, on="id")
     frame["share_on_time"] = (frame["answered_on_time"] / frame["judged"]).where(frame["judged"] > 0)
@@ -247,22 +298,33 @@ def by_agency(flt: ComplaintFilter, now: datetime, with_medians: bool = True) ->
 @cache.memoize()
 def trend(flt: ComplaintFilter, tz: str, unit: str) -> pd.DataFrame:
     """Complaints received in the period by local ``unit`` ('day': YYYY-MM-DD text, or 'hour': 0-23)
-    and category. Columns: bucket, category, name_id, name_en, count."""
-    bucket = local_date(Complaint.received_at, tz) if unit == "day" else local_hour(Complaint.received_at, tz)
-    counts = (
-        select(bucket.label("bucket"), Complaint.category_id.label("category_id"), func.count().label("count"))
-        .where(flt.received_in_period())
-        .group_by(bucket, Complaint.category_id)
-        .subquery()
-    )
-    stmt = (
-        select(counts.c.bucket, ComplaintCategory.code, ComplaintCategory.name_id, ComplaintCategory.name_en,
-               counts.c.count)
-        .join(ComplaintCategory, ComplaintCategory.id == counts.c.category_id)
-        .order_by(counts.c.bucket, ComplaintCategory.code)
-    )
+    and category. Columns: bucket, category, name_id, name_en, count. Days come from the
+    roll-ups where whole; hours always from the raw rows."""
+    names = select(ComplaintCategory.id, ComplaintCategory.code, ComplaintCategory.name_id, ComplaintCategory.name_en
+                   ).where(ComplaintCategory.city_code == flt.city_code)
+    columns = ["bucket", "category", "name_id", "name_en", "count"]
     with database.engine.connect() as conn:
-        return to_frame(conn.execute(stmt), columns=["bucket", "category", "name_id", "name_en", "count"])
+        split = _split(conn, flt) if unit == "day" else _Split(None, ((flt.start, flt.end),))
+        frames = []
+        if split.raw:
+            bucket = local_date(Complaint.received_at, tz) if unit == "day" else local_hour(Complaint.received_at, tz)
+            stmt = select(bucket.label("bucket"), Complaint.category_id, func.count()).where(
+                _raw_where(flt, split.raw)).group_by(bucket, Complaint.category_id)
+            frames.append(to_frame(conn.execute(stmt), columns=["bucket", "id", "count"]))
+        if split.days:
+            daily = ComplaintDaily
+            stmt = select(daily.day, daily.category_id, func.sum(daily.received)).where(
+                flt.scope(daily), _on_days(daily, split.days)).group_by(daily.day, daily.category_id)
+            rolled = to_frame(conn.execute(stmt), columns=["bucket", "id", "count"])
+            rolled["bucket"] = rolled["bucket"].map(lambda day: str(day)[:10])
+            frames.append(rolled)
+        categories = to_frame(conn.execute(names), columns=["id", "category", "name_id", "name_en"])
+    counts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["bucket", "id", "count"])
+    counts["count"] = pd.to_numeric(counts["count"])
+    counts = counts.groupby(["bucket", "id"], as_index=False)["count"].sum()
+    frame = counts.merge(categories, on="id")[columns]
+    frame["count"] = frame["count"].astype(int)
+    return frame.sort_values(["bucket", "category"], ignore_index=True)
 
 
 def _grid_size(points: int) -> float:

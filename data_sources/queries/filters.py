@@ -51,22 +51,28 @@ class ComplaintFilter:
 
     # -- SQL ------------------------------------------------------------------------------------
 
-    def scope(self):
-        """Conditions on ``Complaint`` for everything but the period: city, place, category, agency, status."""
-        conditions = [Complaint.city_code == self.city_code]
+    def scope(self, table=Complaint):
+        """Conditions for everything but the period: city, place, category, agency, status; on
+        ``Complaint`` or on a roll-up with the same columns (only those the filter uses)."""
+        conditions = [table.city_code == self.city_code]
         if self.kecamatan:
-            conditions.append(Complaint.kecamatan_id.in_(
+            conditions.append(table.kecamatan_id.in_(
                 select(Region.id).where(Region.city_code == self.city_code, Region.code.in_(self.kecamatan))))
         if self.category:
-            conditions.append(Complaint.category_id.in_(
+            conditions.append(table.category_id.in_(
                 select(ComplaintCategory.id).where(ComplaintCategory.city_code == self.city_code,
                                                    ComplaintCategory.code.in_(self.category))))
         if self.agency:
-            conditions.append(Complaint.agency_id.in_(
+            conditions.append(table.agency_id.in_(
                 select(Agency.id).where(Agency.city_code == self.city_code, Agency.code.in_(self.agency))))
         if self.status:
-            conditions.append(Complaint.status.in_(self.status))
+            conditions.append(table.status.in_(self.status))
         return and_(*conditions)
+
+    @property
+    def beyond_agency(self) -> bool:
+        """Whether the filter narrows by anything but the agency (the response histograms are per agency only)."""
+        return bool(self.kecamatan or self.category or self.status)
 
     def received_in_period(self):
         return and_(self.scope(), Complaint.received_at >= self.start, Complaint.received_at < self.end)
