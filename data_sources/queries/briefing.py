@@ -43,7 +43,6 @@ from data_sources.queries.filters import ComplaintFilter
 from data_sources.rules.flags import red_condition
 from data_sources.rules.periods import Period
 from data_sources.runtime import cache
-from data_sources.sqlfuncs import local_date
 
 COMPLAINT_FIGURES = ["received", "answered", "answered_on_time", "judged", "share_on_time", "median_response_seconds",
                      "red_raised"]
@@ -121,19 +120,13 @@ def agency_comparison(city_code: str, period: Period, now: datetime) -> pd.DataF
 
 @cache.memoize()
 def received_per_day(city_code: str, period: Period, tz: str) -> pd.DataFrame:
-    """Complaints received per local day of both periods. Columns: day (date), count; days
-    without complaints are absent."""
-    received, previous = Complaint.received_at, period.previous()
-    day = local_date(received, tz)
-    stmt = (select(day.label("day"), func.count())
-            .where(Complaint.city_code == city_code,
-                   or_(and_(received >= period.start, received < period.end),
-                       and_(received >= previous.start, received < previous.end)))
-            .group_by(day).order_by(day))
-    with database.engine.connect() as conn:
-        frame = to_frame(conn.execute(stmt), columns=["day", "count"])
+    """Complaints received per local day of both periods (whole days from the daily roll-ups).
+    Columns: day (date), count; days without complaints are absent."""
+    counts = pd.concat([complaints.trend(flt, tz, "day") for flt in _filters(city_code, period)], ignore_index=True)
+    frame = counts.groupby("bucket", as_index=False)["count"].sum().rename(columns={"bucket": "day"})
     frame["day"] = [date.fromisoformat(str(d)[:10]) for d in frame["day"]]
-    return frame
+    frame["count"] = frame["count"].astype(int)
+    return frame.sort_values("day", ignore_index=True)[["day", "count"]]
 
 
 @cache.memoize()
