@@ -204,6 +204,19 @@ class WorkingHours(BaseModel):
     holidays_country: str = "ID"
 
 
+class EarlyWarning(BaseModel):
+    """How a burst of complaints is found (``data_sources.rules.early_warning``): the sliding
+    windows, the weeks of history behind the expected counts, the false alarms a live room
+    accepts per week city-wide, the fewest complaints that can make an alert, and how long an
+    alert stays after its burst has passed."""
+
+    windows_hours: list[int] = Field(default=[1, 3, 6], min_length=1)
+    baseline_weeks: int = Field(default=8, ge=2, le=52)
+    false_alarms_per_week: float = Field(default=1.0, gt=0, le=50)
+    min_observed: int = Field(default=3, ge=1)
+    clear_after_minutes: int = Field(default=60, ge=5)
+
+
 class CityProfile(BaseModel):
     code: str = Field(pattern=r"^\d{2}\.\d{2}$")
     slug: str
@@ -217,6 +230,7 @@ class CityProfile(BaseModel):
     complaint_system: dict[str, str]
     working_hours: WorkingHours
     red_flag: dict[str, float]
+    early_warning: EarlyWarning = EarlyWarning()
     agencies: list[Agency]
     complaint_categories: list[ComplaintCategory]
     devices: dict[str, DeviceRules]  # the kinds on the map (and their pages): cctv, wifi

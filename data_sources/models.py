@@ -296,6 +296,31 @@ class ComplaintDailyResponse(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class ComplaintAlert(Base):
+    """A burst of complaints of one category in one kecamatan, a cluster of neighbouring
+    kecamatan, or the whole city (``rules.early_warning``): the strongest window seen, what was
+    observed and expected there, its score (-log10 p), when it was raised, last updated, last
+    seen significant and cleared (None while it lasts). ``region_ids`` is the sorted kecamatan
+    ids joined by commas ("" for the whole city); ``key`` is category and regions."""
+
+    __tablename__ = "complaint_alerts"
+    __table_args__ = (Index("ix_complaint_alerts_city_cleared", "city_code", "cleared_at"),
+                      Index("ix_complaint_alerts_city_raised", "city_code", "raised_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int] = mapped_column(ForeignKey("complaint_categories.id"))
+    region_ids: Mapped[str] = mapped_column(String(200))
+    window_hours: Mapped[float] = mapped_column(Float)
+    observed: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ComplaintRollupMark(Base):
     """A city's complaint roll-ups are complete since ``built_at`` (a rebuild); the queries read
     them only then, and every write path keeps them current in its own transaction."""
