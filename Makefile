@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run serve prepare test test-slow lint demo demo-million migrate simulate worker rollups-rebuild clean
+.PHONY: run serve prepare test test-slow lint demo demo-million migrate simulate worker rollups-rebuild burst clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ worker: $(VENV)/.runtime
 rollups-rebuild: $(VENV)/.runtime
 	$(PY) -m data_sources.rules.uptime --rebuild
 	$(PY) -m data_sources.rules.complaint_rollups --rebuild
+
+## burst: add COUNT complaints of CATEGORY in KECAMATAN over the last MINUTES minutes (the early warning, live)
+KECAMATAN ?= Periuk
+CATEGORY ?= banjir
+COUNT ?= 40
+MINUTES ?= 60
+burst: $(VENV)/.runtime
+	$(PY) -m data_sources.demo.burst --kecamatan "$(KECAMATAN)" --category "$(CATEGORY)" --count $(COUNT) --minutes $(MINUTES)
 
 migrate: $(VENV)/.runtime
 	$(PY) -m data_sources.migrate

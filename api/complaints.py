@@ -14,6 +14,7 @@ from api._json import plain, records
 from api.auth import note, role
 from components.i18n import t
 from data_sources.ingest import open311
+from data_sources.queries import alerts as alert_queries
 from data_sources.queries import complaints
 from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
 from data_sources.rules.access import may
@@ -79,6 +80,16 @@ def red_flags():
     if reveal:
         note("unmasked_view", f"/api/complaints/red-flags ({len(result['frame'])} texts)")
     return _envelope(flt, records(result["frame"]), total=result["total"], limit=limit)
+
+
+@blueprint.get("/api/complaints/alerts")
+def alerts():
+    """Bursts of complaints (the early warning) that lasted into the period, running ones first.
+    Only the period and ``limit`` apply (an alert is a category in a place, not a complaint)."""
+    flt, limit = _filter(), _limit(200)
+    frame = alert_queries.alerts(flt.city_code, flt.start, flt.end, limit)
+    return _envelope(flt, records(frame), total=len(frame), running=int(frame["active"].sum()) if len(frame) else 0,
+                     limit=limit)
 
 
 @blueprint.get("/api/open311/v2/services.json")

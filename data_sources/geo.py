@@ -140,3 +140,17 @@ def random_points_in(geometry, count: int, rng: np.random.Generator) -> tuple[np
         lons = np.concatenate([lons, xs[inside]])
         lats = np.concatenate([lats, ys[inside]])
     return lats[:count], lons[:count]
+
+
+def neighbours(geometries: dict[int, object], tolerance_degrees: float = 0.0005) -> dict[int, set[int]]:
+    """Which regions border which: regions whose areas touch or lie within ``tolerance_degrees``
+    (about 50 m; boundary files drawn separately leave slivers between neighbours)."""
+    ids = list(geometries)
+    shapes = [geometries[i] for i in ids]
+    tree = shapely.STRtree(shapes)
+    found: dict[int, set[int]] = {i: set() for i in ids}
+    for position, geometry in enumerate(shapes):
+        for other in tree.query(geometry.buffer(tolerance_degrees), predicate="intersects"):
+            if int(other) != position:
+                found[ids[position]].add(ids[int(other)])
+    return found
