@@ -37,7 +37,7 @@ class Scale:
 
 SCALES = {
     "small": Scale(10_000, 200, 200),
-    "city": Scale(200_000, 1_000, 1_000, raw_sample_hours=24),
+    "city": Scale(200_000, 1_000, 1_000),
     "metropolis": Scale(1_000_000, 10_000, 10_000, raw_sample_hours=7 * 24),
 }
 
