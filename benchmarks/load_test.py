@@ -160,8 +160,17 @@ def database_url(scale: str) -> str:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/liveroom_bench_{scale}"
 
 
-def ensure_database(scale: str) -> str:
-    """``liveroom_bench_<scale>``, generated with the demo when it does not exist."""
+def ensure_database(scale: str) -> tuple[str, datetime | None]:
+    """``liveroom_bench_<scale>`` and the clock its data was generated at: prepared by the benchmark
+    harness (``benchmarks.scales``: generated once, marked, reused) when it is there, else generated
+    here with the demo when it does not exist."""
+    try:
+        from benchmarks import scales
+    except ImportError:
+        scales = None
+    if scales is not None and hasattr(scales, "prepare"):
+        facts = scales.prepare(scale, "postgresql")
+        return scales.database_url(scale, "postgresql"), datetime.fromisoformat(facts["now"])
     import psycopg
 
     url = database_url(scale)
@@ -175,11 +184,11 @@ def ensure_database(scale: str) -> str:
         subprocess.run([sys.executable, "-m", "data_sources.demo", "--complaints", str(complaints), "--cameras",
                         str(cameras), "--access-points", str(access_points), "--now", DATA_NOW,
                         "--database-url", url], cwd=ROOT, check=True)
-    return url
+    return url, None
 
 
-def city_facts(url: str) -> dict:
-    """The data's now (its newest complaint) and its size."""
+def city_facts(url: str, now: datetime | None) -> dict:
+    """The data's now (as generated; else its newest complaint) and its size."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
@@ -189,8 +198,23 @@ def city_facts(url: str) -> dict:
             devices = conn.execute(text("SELECT count(*) FROM devices")).scalar_one()
     finally:
         engine.dispose()
-    now = newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc)
+    now = now or (newest if newest.tzinfo else newest.replace(tzinfo=timezone.utc))
     return {"now": now, "complaints": complaints, "devices": devices}
+
+
+def database_stamp(url: str) -> int | None:
+    """The database's object id: it changes when someone drops and recreates it (the shared harness
+    regenerates a scale whose schema moved on), which signs every simulated browser out."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    engine = create_engine(make_url(url).set(database="postgres"))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT oid FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+    finally:
+        engine.dispose()
 
 
 def make_accounts(url: str, screens: int, people: int, now: datetime) -> tuple[list[str], list[tuple[str, str]]]:
@@ -586,7 +610,8 @@ def _chart_ids(layout) -> list[str]:
 
 
 async def ramp(args, base: str, tokens: list[str], accounts: list[tuple[str, str]], meter: Meter,
-               settings_defaults: dict) -> list[dict]:
+               settings_defaults: dict, stamp) -> tuple[list[dict], str]:
+    """The steps measured, and why the ramp stopped."""
     import httpx
 
     async with httpx.AsyncClient(base_url=base, headers={"X-Forwarded-For": "10.255.255.254"}) as probe:
@@ -600,6 +625,8 @@ async def ramp(args, base: str, tokens: list[str], accounts: list[tuple[str, str
     tasks: list[asyncio.Task] = []
     steps: list[dict] = []
     deadline = shared.started + args.max_minutes * 60
+    stopped = f"reached --max-screens {args.max_screens}"
+    first = stamp()
 
     async def start_at(browser: Browser, share: float) -> None:
         elapsed = time.monotonic() - shared.started
@@ -610,7 +637,7 @@ async def ramp(args, base: str, tokens: list[str], accounts: list[tuple[str, str
     try:
         for screens in [s for s in STEPS if s <= args.max_screens]:
             if time.monotonic() + args.interval + args.duration_per_step > deadline:
-                print(f"stopping before {screens} screens: --max-minutes {args.max_minutes:g} would be passed")
+                stopped = f"--max-minutes {args.max_minutes:g} would be passed at {screens} screens"
                 break
             users = screens // args.briefing_per if args.briefing_per else 0
             step_started = time.monotonic()
@@ -628,16 +655,22 @@ async def ramp(args, base: str, tokens: list[str], accounts: list[tuple[str, str
             failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception()]
             if failed:
                 raise failed[0].exception()
-            steps.append(await measure(shared, meter, screens, users, args.duration_per_step, step_started))
+            step = await measure(shared, meter, screens, users, args.duration_per_step, step_started)
+            if await asyncio.to_thread(stamp) != first:
+                stopped = f"the database was dropped and recreated by someone else during the {screens}-screen step"
+                break  # the step is not counted: its browsers were signed out by the new database
+            steps.append(step)
             print(table(steps[-1:], args.limit_ms).splitlines()[-1], flush=True)
-            if not holds(steps[-1], args.limit_ms):
+            if not holds(step, args.limit_ms):
+                stopped = (f"{step['errors']} errors" if step["errors"] else
+                           f"p95 {step['p95_ms']} ms passed {args.limit_ms:g} ms") + f" at {screens} screens"
                 break
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.gather(*(b.close() for b in browsers), return_exceptions=True)
-    return steps
+    return steps, stopped
 
 
 async def measure(shared: Shared, meter: Meter, screens: int, users: int, seconds: float, step_started: float) -> dict:
@@ -703,8 +736,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     OUT.mkdir(parents=True, exist_ok=True)
-    url = ensure_database(args.scale)
-    facts = city_facts(url)
+    url, now = ensure_database(args.scale)
+    facts = city_facts(url, now)
     most = max([s for s in STEPS if s <= args.max_screens], default=0)
     tokens, accounts = make_accounts(url, most + 1, most // args.briefing_per if args.briefing_per else 0, facts["now"])
     port = free_port()
@@ -716,13 +749,14 @@ def main(argv: list[str] | None = None) -> int:
     env = server_environment(url, facts["now"], args.interval, args.redis_url)
     log = OUT / f"load-{args.scale}-{args.database}-server.log"
     with gunicorn(env, port, args.workers, args.threads, log) as server:
-        steps = asyncio.run(ramp(args, f"http://127.0.0.1:{port}", tokens, accounts, Meter(server.pid),
-                                 settings_defaults()))
+        steps, stopped = asyncio.run(ramp(args, f"http://127.0.0.1:{port}", tokens, accounts, Meter(server.pid),
+                                          settings_defaults(), lambda: database_stamp(url)))
+    print(f"stopped: {stopped}")
     result = record(steps, args.limit_ms, scale=args.scale, database=args.database, workers=args.workers,
                     threads=args.threads, interval_s=args.interval, briefing_per=args.briefing_per,
                     duration_per_step_s=args.duration_per_step, frozen_now=facts["now"].isoformat(),
                     complaints=facts["complaints"], devices=facts["devices"], measured_at=measured_at,
-                    code=code_version(),
+                    code=code_version(), stopped_because=stopped,
                     machine={"cpus": os.cpu_count(), "python": platform.python_version(),
                              "load_average_before": round(load_before[0], 2),
                              "load_average_after": round(os.getloadavg()[0], 2)})
