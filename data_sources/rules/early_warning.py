@@ -29,22 +29,25 @@ Pure statistics on small pandas frames; no database. Four parts:
 
 2. **Detection** (``detect``): for each window w in ``windows_hours``, category and region
    (each kecamatan, each pair of adjacent kecamatan, each kecamatan with all its neighbours,
-   and the city), observed = complaints received in (now - w, now], expected from the
-   baseline, p = P(X >= observed | Poisson(expected)) computed exactly in log space. A test
-   is significant when observed >= ``min_observed`` and p < alpha, where (see
-   ``per_test_alpha``)
+   and the city), observed k = complaints received in (now - w, now], expected lam from the
+   baseline, p = P(X >= k | Poisson(lam)) computed exactly in log space. The detector runs
+   every minute or so, so a window is not tested once but continuously; the quantity held
+   against alpha is therefore the scan rate k * P(X = k | lam), the expected number of times
+   per window length that a sliding window newly reaches k under the baseline (about
+   (k - lam) times the tail p; see ``scan_log_rate``). A test raises when k >= ``min_observed``
+   and
 
-       alpha = false_alarms_per_week / (categories * regions * sum_w (168 / w))
+       k * P(X = k | lam) < alpha = false_alarms_per_week / (categories * regions * sum_w 168 / w)
 
-   i.e. Bonferroni over every test of one run and over the non-overlapping windows a week
-   holds for each window length (a 1-hour window gives 168 independent looks per week, a
-   6-hour window 28). Running the detector every minute re-tests overlapping windows, which
-   are strongly dependent; Bonferroni's conservatism over correlated tests (a kecamatan, its
-   pairs, its star and the city share their counts; the windows nest) and the discreteness
-   of small Poisson counts (the achievable p jumps far below alpha) keep the realised rate
-   near or below the budget: measured on the demo generator, see tests/test_early_warning.py.
-   Significant tests of one category that overlap in space are reduced to the most
-   significant (greedy by score); the city-wide test is kept only when no local one is.
+   i.e. Bonferroni over every test of one run and over the window lengths a week holds for
+   each w (a 1-hour window fits 168 times in a week, a 6-hour window 28) — see
+   ``per_test_alpha``. Bonferroni stays conservative (a kecamatan, its pairs, its star and
+   the city share their counts; windows nest), and so does the discreteness of small
+   counts: the realised rate on the demo generator is below the budget (measured in
+   tests/test_early_warning.py). Excesses below alpha x ``keep_factor`` are returned as weak
+   signals that keep an active alert alive but never raise one (hysteresis). Signals of one
+   category that overlap in space are reduced to the most significant (greedy by score);
+   the city-wide one is kept only when no local one is.
 
 3. **Lifecycle** (``reconcile``): raise, update, clear alerts from successive signal lists.
 4. **Replay** (``replay``): fit + detect + reconcile over simulated time for tests and
@@ -82,7 +85,7 @@ class WarningSettings:
     - ``pair_clusters`` / ``star_clusters``: also test each pair of adjacent kecamatan / each
       kecamatan with all its neighbours (a burst split across a border).
     - ``outlier_p``: history counts with a Poisson tail below this are replaced by their
-      expectation before the final fit (robustness to past bursts).
+      expectation before the final fit (robustness to past bursts); 0 turns it off.
     - ``level_prior_days``: pseudo-days shrinking a day-of-week level toward its day group.
     - ``profile_prior``: pseudo-complaints shrinking a category's hour profile toward the
       all-category profile of the same day type.
@@ -394,7 +397,7 @@ def _shares(cells, hourly, settings) -> np.ndarray:
 def _screen(observed, expected, outlier_p):
     """Counts whose Poisson tail under ``expected`` is below ``outlier_p`` replaced by it."""
     suspect = observed > expected + 1
-    if not suspect.any():
+    if outlier_p <= 0 or not suspect.any():
         return observed
     log_p = poisson_log_sf(np.rint(observed[suspect]).astype(np.int64), expected[suspect])
     out = observed.copy()
@@ -479,13 +482,6 @@ def per_test_alpha(n_categories: int, n_regions: int, settings: WarningSettings 
     settings = settings or WarningSettings()
     looks = sum(HOURS_PER_WEEK / w for w in settings.windows_hours)
     return settings.false_alarms_per_week / max(n_categories * n_regions * looks, 1.0)
-
-
-def expected_false_alarms_per_week(n_categories: int, n_regions: int, settings: WarningSettings = None) -> float:
-    """The Bonferroni bound on false alarms per week (equal to the budget by construction)."""
-    settings = settings or WarningSettings()
-    looks = sum(HOURS_PER_WEEK / w for w in settings.windows_hours)
-    return per_test_alpha(n_categories, n_regions, settings) * n_categories * n_regions * looks
 
 
 @dataclass(frozen=True)
@@ -601,10 +597,12 @@ def reduce_signals(signals: list[Signal]) -> list[Signal]:
 
 @dataclass(frozen=True)
 class AlertState:
-    """One alert. ``score`` is the highest score seen; ``observed``, ``expected``,
-    ``window_hours`` and ``last_score`` are those of the latest signal that matched it.
-    ``updated_at``: when any of those last changed; ``last_seen_at``: when a matching signal
-    was last seen; ``cleared_at``: None while active."""
+    """One alert. ``key`` is the key of the signal that raised it and never changes.
+    ``score`` is the highest score seen; ``kecamatan_ids``, ``window_hours``, ``observed``,
+    ``expected`` and ``last_score`` are those of the latest significant signal that matched it
+    (one consistent set for a banner: the region may narrow or widen as the burst is better
+    located). ``updated_at``: when any of those last changed; ``last_seen_at``: when a
+    matching signal (significant or weak) was last seen; ``cleared_at``: None while active."""
 
     key: str
     category_id: int
@@ -636,53 +634,63 @@ class Changes:
 
 def reconcile(active: list[AlertState], signals: list[Signal], now: datetime,
               settings: WarningSettings = None) -> Changes:
-    """Raise, update and clear alerts.
+    """Raise, update and clear alerts (pure: the caller stores ``Changes.active``).
 
     A signal matches the active alert with its key, else an active alert of the same category
-    whose region overlaps it (a burst that grows from a kecamatan into a pair stays one alert;
-    the alert keeps its key and region). Unmatched signals raise new alerts. An alert no
-    signal matched for ``clear_after_minutes`` is cleared at ``now``.
+    whose current region overlaps it (a burst first seen in a pair and then located in one
+    kecamatan stays one alert). Matching signals are taken strongest first, one per alert.
+    A significant (``raises``) match refreshes the alert's region, window, observed, expected
+    and ``last_score``, raises ``score`` to the highest seen, and bumps ``updated_at`` when any
+    of those changed; any match (weak ones too) sets ``last_seen_at``. A significant signal
+    matching no alert raises a new one; weak signals never raise. An alert not matched for
+    ``clear_after_minutes`` is cleared at ``now``.
+
+    ``Changes.updated`` lists every alert matched this run (its ``last_seen_at`` moved).
     """
     settings = settings or WarningSettings()
-    by_key = {a.key: a for a in active}
-    current = dict(by_key)
+    current = {a.key: a for a in active}
     seen: dict[str, Signal] = {}
     raised: list[AlertState] = []
-    for s in sorted(signals, key=lambda s: -s.score):
+    for s in sorted(signals, key=lambda s: (not s.raises, -s.score)):
         target = s.key if s.key in current else next(
             (a.key for a in current.values()
              if a.category_id == s.category_id and _overlaps(a.kecamatan_ids, s.kecamatan_ids)), None)
         if target is None:
-            if not s.raises:
-                continue
-            alert = AlertState(key=s.key, category_id=s.category_id, kecamatan_ids=s.kecamatan_ids,
-                               window_hours=s.window_hours, observed=s.observed, expected=s.expected, score=s.score,
-                               raised_at=now, updated_at=now, last_seen_at=now, last_score=s.score)
-            current[s.key] = alert
-            raised.append(alert)
-            seen[s.key] = s
-        elif target not in seen:  # the strongest matching signal updates the alert
+            if s.raises:
+                alert = AlertState(key=s.key, category_id=s.category_id, kecamatan_ids=s.kecamatan_ids,
+                                   window_hours=s.window_hours, observed=s.observed, expected=s.expected,
+                                   score=s.score, raised_at=now, updated_at=now, last_seen_at=now, last_score=s.score)
+                current[s.key] = alert
+                raised.append(alert)
+                seen[s.key] = s
+        elif target not in seen:
             seen[target] = s
     updated, cleared, still = [], [], []
     raised_keys = {a.key for a in raised}
     for key, alert in current.items():
+        s = seen.get(key)
         if key in raised_keys:
             still.append(alert)
-            continue
-        s = seen.get(key)
-        if s is not None:
-            new = replace(alert, window_hours=s.window_hours, observed=s.observed, expected=s.expected,
-                          score=max(alert.score, s.score), last_score=s.score, last_seen_at=now)
-            if (new.window_hours, new.observed, new.expected, new.score, new.last_score) != \
-                    (alert.window_hours, alert.observed, alert.expected, alert.score, alert.last_score):
-                new = replace(new, updated_at=now)
-                updated.append(new)
+        elif s is not None:
+            new = _refresh(alert, s, now)
+            updated.append(new)
             still.append(new)
         elif now - alert.last_seen_at >= timedelta(minutes=settings.clear_after_minutes):
             cleared.append(replace(alert, cleared_at=now))
         else:
             still.append(alert)
     return Changes(raised=raised, updated=updated, cleared=cleared, active=still)
+
+
+def _refresh(alert: AlertState, s: Signal, now: datetime) -> AlertState:
+    new = replace(alert, last_seen_at=now)
+    if s.raises:
+        new = replace(new, kecamatan_ids=s.kecamatan_ids, window_hours=s.window_hours, observed=s.observed,
+                      expected=s.expected, score=max(alert.score, s.score), last_score=s.score)
+    shown = ("kecamatan_ids", "window_hours", "observed", "expected", "score", "last_score")
+    if any(getattr(new, f) != getattr(alert, f) for f in shown):
+        new = replace(new, updated_at=now)
+    return new
 
 
 # --- explanation ------------------------------------------------------------------------------------
