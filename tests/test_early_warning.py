@@ -178,6 +178,20 @@ def test_baseline_sparse_cells_are_never_zero():
     assert cluster == pytest.approx(hour_of(baseline, 1, 1, today, 10) + hour_of(baseline, 2, 1, today, 10))
 
 
+def test_baseline_of_a_young_database_uses_only_its_days():
+    today = date(2025, 10, 27)
+    history = synthetic_history(today, lambda day, hour: 1.0)
+    young = history[history.received_at >= at(today - timedelta(weeks=2), 0)]
+    daily, hourly = frames(young, today)
+    fitted = ew.fit_baseline(daily, hourly, today=today, tz=TZ, history_start=today - timedelta(weeks=2))
+    padded = ew.fit_baseline(daily, hourly, today=today, tz=TZ)
+    day = fitted.city_expected(at(today, 0), at(today + timedelta(days=7), 0))[0] / 7
+    assert day == pytest.approx(24, rel=0.1)
+    assert padded.city_expected(at(today, 0), at(today + timedelta(days=7), 0))[0] / 7 == pytest.approx(6, rel=0.15)
+    with pytest.raises(ValueError):
+        ew.detect(young, fitted, datetime(2025, 10, 27, 9), {})
+
+
 # --- lifecycle --------------------------------------------------------------------------------------
 
 

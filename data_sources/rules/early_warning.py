@@ -25,7 +25,9 @@ Pure statistics on small pandas frames; no database. Four parts:
    day x category total and every day x kecamatan x category count whose Poisson upper tail
    under the fit is below ``outlier_p`` is replaced by its expectation, and the model is
    fitted again (twice). A burst in the history is thus removed, not merely capped; on
-   Poisson traffic only about ``outlier_p`` of the normal counts are touched.
+   Poisson traffic only about ``outlier_p`` of the normal counts are touched. When more than
+   ``max_outlier_share`` of a category's days would be replaced, the level has changed (a
+   rainy season, a young database) and nothing is replaced, so the baseline follows it.
 
 2. **Detection** (``detect``): for each window w in ``windows_hours``, category and region
    (each kecamatan, each pair of adjacent kecamatan, each kecamatan with all its neighbours,
@@ -86,6 +88,8 @@ class WarningSettings:
       kecamatan with all its neighbours (a burst split across a border).
     - ``outlier_p``: history counts with a Poisson tail below this are replaced by their
       expectation before the final fit (robustness to past bursts); 0 turns it off.
+    - ``max_outlier_share``: when more than this share of a category's (or a cell's) days
+      would be replaced, its level has changed rather than burst, and none are replaced.
     - ``level_prior_days``: pseudo-days shrinking a day-of-week level toward its day group.
     - ``profile_prior``: pseudo-complaints shrinking a category's hour profile toward the
       all-category profile of the same day type.
@@ -111,6 +115,7 @@ class WarningSettings:
     profile_prior: float = 24.0
     share_prior: float = 20.0
     min_daily_level: float = 0.1
+    max_outlier_share: float = 0.2
     keep_factor: float = 1000.0
 
     @classmethod
@@ -272,7 +277,7 @@ def _local_hour_pieces(start: datetime, end: datetime, tz: str, holidays) -> lis
 
 def fit_baseline(daily_cells: pd.DataFrame, hourly_categories: pd.DataFrame, *, today, holidays=(),
                  settings: "WarningSettings" = None, tz: str = "Asia/Jakarta", kecamatan_ids=None,
-                 category_ids=None) -> Baseline:
+                 category_ids=None, history_start=None) -> Baseline:
     """Fit the baseline from the roll-ups of the baseline window.
 
     ``daily_cells``: columns day (local date), kecamatan_id, category_id, count — complaints
@@ -282,12 +287,17 @@ def fit_baseline(daily_cells: pd.DataFrame, hourly_categories: pd.DataFrame, *, 
     ``today``; days outside it are ignored, days inside without rows count as zero).
     ``kecamatan_ids`` / ``category_ids``: the full lists (default: those in the frames), so a
     kecamatan or category without complaints in the window still gets an expectation.
+    ``history_start``: the first local day with data at all (a young database); earlier days
+    of the window are left out instead of counting as days without complaints.
+    ``tz``: the city's IANA zone (local days and hours; ``Baseline.expected`` takes UTC).
     """
     settings = settings or WarningSettings()
     today = _as_date(today)
     holidays = frozenset(_as_date(h) for h in holidays)
     first = today - timedelta(weeks=settings.baseline_weeks)
     days = [first + timedelta(days=i) for i in range(settings.baseline_weeks * 7)]
+    if history_start is not None:
+        days = [d for d in days if d >= _as_date(history_start)]
     cats = _ids(category_ids, hourly_categories["category_id"], daily_cells["category_id"])
     kecs = _ids(kecamatan_ids, daily_cells["kecamatan_id"].dropna())
     hourly = _hourly_array(hourly_categories, days, cats)  # (C, D, 24)
@@ -394,34 +404,44 @@ def _shares(cells, hourly, settings) -> np.ndarray:
     return share * known[None, :]
 
 
-def _screen(observed, expected, outlier_p):
-    """Counts whose Poisson tail under ``expected`` is below ``outlier_p`` replaced by it."""
+def _outliers(observed, expected, outlier_p) -> np.ndarray:
+    """Where the Poisson tail of a count under ``expected`` is below ``outlier_p``."""
+    flagged = np.zeros(observed.shape, dtype=bool)
     suspect = observed > expected + 1
     if outlier_p <= 0 or not suspect.any():
-        return observed
+        return flagged
     log_p = poisson_log_sf(np.rint(observed[suspect]).astype(np.int64), expected[suspect])
-    out = observed.copy()
-    idx = np.flatnonzero(suspect.ravel())[log_p < math.log(outlier_p)]
-    out.flat[idx] = expected.flat[idx]
-    return out
+    flagged[suspect] = log_p < math.log(outlier_p)
+    return flagged
 
 
 def _robust_fit(hourly, cells, dow, settings):
-    """Fit, replace outlying history counts by their expectation, refit (twice)."""
+    """Fit, replace outlying history counts by their expectation, refit (twice).
+
+    A category (or kecamatan x category cell) with more than ``max_outlier_share`` of its
+    days flagged has changed level (a season, a new channel, a young database), not burst:
+    nothing of it is replaced, so the baseline follows the new level instead of ignoring it.
+    """
     day_type = _day_type(dow)
     clean_hourly, clean_cells = hourly, cells
     for _ in range(2):
         level, profile, share = _fit_once(clean_hourly, clean_cells, dow, settings)
         day_level = level[:, dow]  # (C, D)
         expected_hourly = day_level[:, :, None] * profile[:, day_type, :]  # (C, D, 24)
-        clean_hourly = _screen(hourly, expected_hourly, settings.outlier_p)
+        in_hours = _outliers(hourly, expected_hourly, settings.outlier_p)
         # a burst spread thinly over a whole day: screen the day totals too
-        totals = clean_hourly.sum(axis=2)
-        clean_totals = _screen(totals, day_level, settings.outlier_p)
-        replaced = clean_totals != totals
-        if replaced.any():
-            clean_hourly = np.where(replaced[:, :, None], expected_hourly, clean_hourly)
-        clean_cells = _screen(cells, share[:, :, None] * day_level[None, :, :], settings.outlier_p)
+        totals = np.where(in_hours, expected_hourly, hourly).sum(axis=2)
+        whole_day = _outliers(totals, day_level, settings.outlier_p)
+        flagged_days = in_hours.any(axis=2) | whole_day
+        burst_like = flagged_days.mean(axis=1) <= settings.max_outlier_share if flagged_days.size else \
+            np.ones(hourly.shape[0], dtype=bool)
+        replace_hours = (in_hours | whole_day[:, :, None]) & burst_like[:, None, None]
+        clean_hourly = np.where(replace_hours, expected_hourly, hourly)
+        expected_cells = share[:, :, None] * day_level[None, :, :]  # (K, C, D)
+        in_cells = _outliers(cells, expected_cells, settings.outlier_p)
+        if in_cells.size:
+            in_cells &= (in_cells.mean(axis=2) <= settings.max_outlier_share)[:, :, None]
+        clean_cells = np.where(in_cells, expected_cells, cells)
     level, profile, share = _fit_once(clean_hourly, clean_cells, dow, settings)
     rate = level[:, :, None] * profile[:, _day_type(np.arange(7)), :]  # (C, 7, 24)
     return rate, share
@@ -518,10 +538,16 @@ def detect(recent: pd.DataFrame, baseline: Baseline, now: datetime, neighbours: 
     not know are ignored; kecamatan it does not know count city-wide only.
     """
     settings = settings or WarningSettings()
+    _check_aware(now)
     times = _utc_ns(recent["received_at"])
     kec = _positions(recent["kecamatan_id"], baseline.kecamatan_ids)
     cat = _positions(recent["category_id"], baseline.category_ids)
     return _detect_arrays(times, kec, cat, baseline, _plan(baseline, neighbours, settings), now, settings)
+
+
+def _check_aware(moment: datetime) -> None:
+    if moment.tzinfo is None:
+        raise ValueError("early warning times must be timezone-aware (UTC)")
 
 
 def _utc_ns(values) -> np.ndarray:
@@ -749,9 +775,11 @@ def replay(received: pd.DataFrame, start: datetime, end: datetime, step_minutes:
            kecamatan_ids=None, category_ids=None) -> list[AlertState]:
     """Run the detector over simulated time: at every ``step_minutes`` from ``start`` to ``end``
     (both included) detect on the rows received so far and reconcile; the baseline is refitted
-    once per local day from the ``baseline_weeks`` whole weeks before that day. Returns every
+    once per local day from the ``baseline_weeks`` whole weeks before that day (or from the
+    first day of ``received`` when that is later: ``history_start``). Returns every
     alert raised, in its final state (``cleared_at`` None if still active at ``end``)."""
     settings = settings or WarningSettings()
+    _check_aware(start)
     holidays = frozenset(_as_date(h) for h in holidays)
     frame = received.sort_values("received_at", kind="stable")
     times = _utc_ns(frame["received_at"])
@@ -776,7 +804,8 @@ def replay(received: pd.DataFrame, start: datetime, end: datetime, step_minutes:
             hi = np.searchsorted(day, np.datetime64(today, "D"))
             daily, hourly = _frames_from_parts(day[lo:hi], hour[lo:hi], kec_raw[lo:hi], cat_raw[lo:hi])
             baseline = fit_baseline(daily, hourly, today=today, holidays=holidays, settings=settings, tz=tz,
-                                    kecamatan_ids=kecs, category_ids=cats)
+                                    kecamatan_ids=kecs, category_ids=cats,
+                                    history_start=day[0].item() if len(day) else None)
             plan = _plan(baseline, neighbours, settings)
             fitted_for = today
         now_ns = pd.Timestamp(now).value
