@@ -7,6 +7,10 @@ kota_tangerang, the last 12 weeks up to Sunday 26 October 2025 (see tests/early_
 neighbours from the real kecamatan boundaries in ../shared/geo (Voronoi areas if absent).
 The generator does not make public holidays quieter, so its traffic is replayed with no
 holidays; the holiday rule has its own test.
+
+Measured outside this file (same four weeks, 15-minute steps, generator seeds 1-10 and 17):
+15 alerts in 44 weeks (0.34 a week; per four weeks 0-4, never more), against the budget of 1
+a week. Seed 17 (used here) raises 1; at 1-minute steps it also raises 1.
 """
 from __future__ import annotations
 

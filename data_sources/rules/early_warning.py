@@ -498,7 +498,9 @@ def regions(kecamatan_ids: Iterable[int], neighbours: Mapping[int, Iterable[int]
 
 def per_test_alpha(n_categories: int, n_regions: int, settings: WarningSettings = None) -> float:
     """alpha = budget / (categories x regions x sum over windows of the non-overlapping windows
-    per week): Bonferroni over a run's tests and a week's independent windows."""
+    per week): Bonferroni over a run's tests and a week's independent windows. It is held
+    against the scan rate k * P(X = k) (``scan_log_rate``), not the plain tail, because the
+    detector re-tests sliding windows continuously."""
     settings = settings or WarningSettings()
     looks = sum(HOURS_PER_WEEK / w for w in settings.windows_hours)
     return settings.false_alarms_per_week / max(n_categories * n_regions * looks, 1.0)
@@ -531,7 +533,10 @@ def _plan(baseline: Baseline, neighbours, settings) -> _Plan:
 
 def detect(recent: pd.DataFrame, baseline: Baseline, now: datetime, neighbours: Mapping[int, Iterable[int]],
            settings: WarningSettings = None) -> list[Signal]:
-    """Significant bursts at ``now``, reduced to the most significant per overlapping group.
+    """Excesses at ``now``, reduced to the most significant per overlapping group: signals
+    with ``raises`` True are significant (scan rate below alpha, see the module docstring);
+    those with False are weaker (below alpha x keep_factor) and only keep alerts alive.
+    Feed them all to ``reconcile``; show only alerts, never raw weak signals.
 
     ``recent``: columns received_at (tz-aware UTC), kecamatan_id (may be null), category_id —
     at least the complaints of the last max(windows_hours) hours. Categories the baseline does
