@@ -1,5 +1,5 @@
 // Kiosk mode for wall screens: rotate through pages, jump to the complaints page on a new red
-// flag, reload at a quiet moment every few hours. The configuration comes from the server
+// flag and to the wall overview on a new burst of complaints, reload at a quiet moment every few hours. The configuration comes from the server
 // (components/kiosk.py); everything here runs in the browser, so the rotation carries on while
 // the server restarts.
 (function () {
@@ -72,14 +72,18 @@
         }
         const next = Object.assign({}, state);
         if (config.jump && seq > state.seenSeq) {
-          // a new red flag: show the complaints page now, for its own duration
+          // a new red flag: show the complaints page now, for its own duration; a new burst of
+          // complaints: the wall, whose banner names it and whose map outlines its kecamatan
+          const burst = alert.jump === "burst";
+          const target = burst && config.stops.some((stop) => stop.path === "/") ? "/" : config.jump.path;
           next.seenSeq = seq;
           next.resume = state.index >= 0 ? state.index : state.resume;
-          next.index = config.stops.findIndex((stop) => stop.path === config.jump.path);
+          next.index = config.stops.findIndex((stop) => stop.path === target);
           next.since = now;
           next.jumps = (state.jumps || 0) + 1;
-          go(config.jump.path);
-          setTimeout(() => highlightNewFlag(alert.newest, 0), 300);
+          document.documentElement.dataset.kioskJump = burst ? "burst" : "flag";
+          go(target);
+          if (!burst) { setTimeout(() => highlightNewFlag(alert.newest, 0), 300); }
           return next;
         }
         const duration = state.index >= 0 ? config.stops[state.index].ms : config.jump.ms;

@@ -5,6 +5,7 @@ tests rather than showing a raw key on a wall screen.
 """
 from __future__ import annotations
 
+from components.texts import alerts as texts_alerts
 from components.texts import briefing as texts_briefing
 from components.texts import evaluation as texts_evaluation
 from components.texts import evidence as texts_evidence
@@ -735,7 +736,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
         CATALOGUE.update(part)
 
 
-_merge(texts_services.TEXTS, texts_evaluation.TEXTS, texts_evidence.TEXTS, texts_briefing.TEXTS)
+_merge(texts_services.TEXTS, texts_evaluation.TEXTS, texts_evidence.TEXTS, texts_briefing.TEXTS, texts_alerts.TEXTS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:

@@ -74,16 +74,30 @@ def trace_indices(layers: dict[str, dict]) -> dict[str, list[int]]:
     return out
 
 
+HIGHLIGHT_LAYER = 1  # index in layout.map.layers of the outline of the kecamatan with a burst of complaints
+HIGHLIGHT_COLOURS = {"dark": "#ff6b6b", "light": "#c92a2a"}
+
+
+def highlighted(boundaries: dict | None, codes: list[str]) -> dict:
+    """The kecamatan of ``codes`` out of ``boundaries`` (a FeatureCollection with properties.code)."""
+    wanted = set(codes)
+    return {"type": "FeatureCollection",
+            "features": [f for f in (boundaries or {}).get("features", []) if f["properties"]["code"] in wanted]}
+
+
 def layered_map(layers: dict[str, dict], visible: list[str], *, theme: str, style, center: tuple[float, float],
                 zoom: float, boundaries: dict | None = None, note: str | None = None, marker_scale: float = 1.0,
-                labels: list[tuple[float, float, str]] | None = None) -> dict:
+                labels: list[tuple[float, float, str]] | None = None, highlight: list[str] = ()) -> dict:
     """The wall map as a plain figure dict: one trace per entry of ``layers`` (key -> layer, in
     order), shown when its key is in ``visible``, over the kecamatan ``boundaries`` (GeoJSON,
     WGS 84) drawn as lines. ``center`` is (lat, lon); ``marker_scale`` enlarges the points on
     screens whose type is scaled up (a 4K wall); ``labels`` (lat, lon, name) are drawn over the
-    map by assets/basemap.js."""
+    map by assets/basemap.js; the kecamatan of ``highlight`` (codes: a burst of complaints) are
+    outlined thick in red, as layer ``HIGHLIGHT_LAYER``."""
     outline = [{"sourcetype": "geojson", "source": boundaries, "type": "line", "below": "traces",
-                "color": "#adb5bd" if theme == "dark" else "#495057", "line": {"width": 1.2}, "opacity": 0.7}]
+                "color": "#adb5bd" if theme == "dark" else "#495057", "line": {"width": 1.2}, "opacity": 0.7},
+               {"sourcetype": "geojson", "source": highlighted(boundaries, list(highlight)), "type": "line",
+                "below": "traces", "color": HIGHLIGHT_COLOURS[theme], "line": {"width": 5}, "opacity": 1}]
     layout = {
         "template": figure_template(theme).to_plotly_json(),
         "map": {"style": style, "center": {"lat": center[0], "lon": center[1]}, "zoom": zoom,

@@ -314,7 +314,8 @@ class ComplaintAlert(Base):
     window_hours: Mapped[float] = mapped_column(Float)
     observed: Mapped[int] = mapped_column(Integer)
     expected: Mapped[float] = mapped_column(Float)
-    score: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)  # the highest seen
+    last_score: Mapped[float] = mapped_column(Float, default=0)  # of the latest significant signal
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

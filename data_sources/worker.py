@@ -2,7 +2,8 @@
 
 On one scheduler: a probe round for devices checked by TCP/HTTP (the portfolio's applications
 included), the silence and flapping rules for every device, the uptime roll-ups, the pruning
-of raw samples past their retention, and a pull of each source with an ``open311`` block in
+of raw samples past their retention, the early warning of complaint bursts (every minute),
+and a pull of each source with an ``open311`` block in
 the city profile on its ``interval_seconds`` (``schedule.run_forever``: a database error is
 retried on the job's next run; a failing Open311 server is a failed run on its source, never
 an error here). Each job runs at most once at a time, in the scheduler's threads, so a slow
@@ -23,6 +24,7 @@ from cities import CityProfile
 from data_sources.ingest import open311_pull, probe
 from data_sources.portfolio import refresh_app_states
 from data_sources.rules import uptime
+from data_sources.rules.burst_watch import BurstWatch
 from data_sources.rules.device_state import refresh_states
 from data_sources.schedule import run_forever
 
@@ -38,6 +40,7 @@ class Worker:
         self.probe_timeout = probe_timeout
         self.now = now
         self.watching_since = now()  # the worker's start: silence from before it is no evidence of an outage
+        self.burst_watch = BurstWatch(profile)
 
     def probe_round(self) -> dict:
         return probe.run_once(self.engine, self.profile.code, now=self.now(), timeout=self.probe_timeout)
@@ -53,6 +56,10 @@ class Worker:
         with self.engine.begin() as conn:
             return uptime.update_rollups(conn, self.profile, self.now())
 
+    def watch_bursts(self) -> dict:
+        with self.engine.begin() as conn:
+            return self.burst_watch.run(conn, self.now())
+
     def prune(self) -> int:
         with self.engine.begin() as conn:
             return uptime.prune_samples(conn, self.profile, self.now(), self.retention_days)
@@ -62,7 +69,7 @@ class Worker:
         """(name, function, seconds between runs) for ``schedule.run_forever``; no probes at interval 0."""
         jobs = [("probe", self.probe_round, probe_interval)] if probe_interval > 0 else []
         jobs += [("states", self.refresh_states, state_interval), ("roll-ups", self.roll_up, rollup_interval),
-                 ("retention", self.prune, 3600.0)]
+                 ("retention", self.prune, 3600.0), ("early warning", self.watch_bursts, 60.0)]
         return jobs + open311_pull.jobs(self.engine, self.profile, now=self.now)
 
 

@@ -12,6 +12,7 @@ from components.freshness import freshness_strip, source_problems, strip_error
 from components.i18n import localised, t
 from components.kiosk import is_kiosk, parse_kiosk
 from components.layout import IDS
+from data_sources.queries import alerts as alert_queries
 from data_sources.queries import complaints, sources
 from pages import _shared as ctx
 from pages._callbacks import Data, Text, checked
@@ -44,19 +45,30 @@ def read_kiosk_config(search: Text):
     return config, " · ".join(notice) or None
 
 
+def _grew(current: dict, previous: dict, prefix: str = "") -> bool:
+    """A signature (count, newest) says something new came: a later newest or a higher count."""
+    return ((current["newest"] or "") > str(previous.get(f"{prefix}newest") or "")
+            or current["count"] > (previous.get(f"{prefix}count") or 0))
+
+
 def watch_red_flags(_n, previous: Data):
-    """Bump ``seq`` when a new red flag appears (see ``complaints.red_flag_signature``);
-    ``polls`` counts the answered checks (the page shows it as ``data-kiosk-polls``)."""
+    """Bump ``seq`` when a new red flag appears (see ``complaints.red_flag_signature``) or a new
+    burst of complaints is raised (``alerts.alert_signature``); ``jump`` says which ('flag' or
+    'burst': the kiosk shows the complaints page for a flag, the wall for a burst). ``polls``
+    counts the answered checks (the page shows it as ``data-kiosk-polls``)."""
+    code = ctx.current_profile().code
     try:
-        current = complaints.red_flag_signature(ctx.current_profile().code, ctx.now())
+        current = complaints.red_flag_signature(code, ctx.now())
+        burst = alert_queries.alert_signature(code)
     except SQLAlchemyError:
         raise dash.exceptions.PreventUpdate  # keep the last known state; the tiles say what failed
     previous = previous if isinstance(previous, dict) else {}
-    seq, polls = previous.get("seq", 0), previous.get("polls", 0)
-    if previous and ((current["newest"] or "") > str(previous.get("newest") or "")
-                     or current["count"] > previous.get("count", 0)):
-        seq += 1
-    return current | {"seq": seq, "polls": polls + 1}
+    seq, polls, jump = previous.get("seq", 0), previous.get("polls", 0), previous.get("jump")
+    new_flag, new_burst = bool(previous) and _grew(current, previous), bool(previous) and _grew(burst, previous, "burst_")
+    if new_flag or new_burst:
+        seq, jump = seq + 1, "burst" if new_burst else "flag"
+    return current | {"burst_count": burst["count"], "burst_newest": burst["newest"], "jump": jump, "seq": seq,
+                      "polls": polls + 1}
 
 
 def register(app: dash.Dash) -> None:

@@ -25,7 +25,11 @@ from components.i18n import localised, t
 from components.maps import choropleth_patch, complaint_locations, data_patch, empty_notice, region_choropleth
 from components.status import on_time_level
 from components.tiles import error_panel, error_tile, kpi_tile
+from components.alerts import alert_list
+from data_sources.queries import alerts as alert_queries
 from data_sources.queries import complaints, regions, sources
+from data_sources.rules.burst_watch import warning_settings
+from data_sources.rules.early_warning import explain
 from data_sources.queries.filters import ComplaintFilter, FilterError, parse_filter
 from data_sources.rules.periods import local_day_start
 from pages import _shared as ctx
@@ -40,7 +44,7 @@ IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
     "locations_message", "trend_day",
     "trend_hour", "trend_message", "by_category", "by_agency", "breakdown_message", "agency_grid",
     "agency_message", "export_csv", "export_xlsx", "download", "red_grid", "red_count", "red_csv", "red_xlsx",
-    "red_download")}
+    "red_download", "alerts")}
 METRICS = ("received", "per_10k", "red")
 TILES = ("today", "period", "open", "red", "median", "on_time", "resolved")
 FAILURES = (SQLAlchemyError, FilterError)  # a query that failed, or a stored filter that is not one
@@ -67,6 +71,9 @@ def layout(map: str | None = None, **query):  # noqa: A002 - "map" is the query 
         html.Div(problems_notice(flt.problems, lang), id=IDS["notice"]),
         filter_bar(IDS, flt, profile, lang),
         html.Div(id=IDS["tiles"], className="tile-row mt-2"),
+        card(t("alerts.title", lang), [html.Div(id=IDS["alerts"]),
+                                      html.Small(explain(warning_settings(profile), lang), className="text-body-secondary hint")],
+             class_name="mt-3 complaints-alerts-card"),
         dbc.Row([
             dbc.Col(card([t("complaints.map.title", lang), metric_switch],
                           [html.Div(id=IDS["choropleth_message"]), graph(IDS["choropleth"], "map-graph"),
@@ -394,3 +401,16 @@ def export_red_flags(_csv, _xlsx, params: Data):
     if xlsx:
         return dcc.send_bytes(exports.xlsx_bytes(table, t("complaints.red_list", lang)), f"{stem}.xlsx")
     return dcc.send_bytes(exports.csv_bytes(table), f"{stem}.csv")
+
+
+@callback(Output(IDS["alerts"], "children"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
+def update_alerts(stored: Data, _n):
+    """The bursts of complaints that lasted into the period (running ones first), each with a
+    link to its complaints; only the period of the filter applies."""
+    lang, profile = ctx.language(), ctx.current_profile()
+    try:
+        flt = _filter(stored)
+        frame = alert_queries.alerts(flt.city_code, flt.start, flt.end)
+    except FAILURES as exc:
+        return error_panel(type(exc).__name__, lang)
+    return alert_list(frame, lang, profile.timezone, profile.timezone_label)

@@ -15,8 +15,10 @@ from components import formatting
 from components.cards import PLACEHOLDER
 from components.i18n import t
 from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
-from components.wall import (COMPLAINT_LAYER, complaint_layer, device_layer, down_device_list, layered_map,
+from components.wall import (COMPLAINT_LAYER, HIGHLIGHT_LAYER, complaint_layer, highlighted, device_layer, down_device_list, layered_map,
                              layered_map_update, map_legend, off_target_list, red_flag_list, trace_indices)
+from components.alerts import banner as alert_banner
+from data_sources.queries import alerts as alert_queries
 from data_sources.queries import complaints, devices, kpis, regions, sources
 from data_sources.queries.filters import parse_filter
 from data_sources.rules.periods import local_day_start
@@ -29,7 +31,7 @@ PAGE = "overview"
 LIST_ROWS = 12  # rows a list panel sends; the panel shows as many as fit its height
 MAP_REFERENCE_PIXELS = 700  # the map width the profile's zoom is chosen for
 IDS = {name: f"{PAGE}-{name.replace('_', '-')}" for name in (
-    "refresh", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_scale", "map_sent", "map_message", "map_age", "layers",
+    "refresh", "alerts", "map_alerts", "complaint_tiles", "device_tiles", "kpi_tile", "map", "map_state", "map_scale", "map_sent", "map_message", "map_age", "layers",
     "red_flags", "red_flags_count", "red_flags_age", "devices_down", "devices_down_count", "devices_down_age",
     "kpis_off", "kpis_off_count", "kpis_off_age")}
 DEVICE_TILES = {"cctv": "cameras_down", "wifi": "access_points_down"}  # the tile's KPI name per kind of device
@@ -63,12 +65,13 @@ def layout(**_query):
         _panel("kpis_off", t("wall.kpis_off_target", lang), html.Div(id=IDS["kpis_off"], className="wall-list-wrap")),
     ], className="wall-side")
     map_body = [html.Div(id=IDS["map_message"]), dcc.Store(id=IDS["map_state"]), dcc.Store(id=IDS["map_scale"], data=1.0),
-                dcc.Store(id=IDS["map_sent"]),
+                dcc.Store(id=IDS["map_sent"]), dcc.Store(id=IDS["map_alerts"]),
                 dcc.Graph(id=IDS["map"], className="wall-map", figure=PLACEHOLDER,
                           config={"displaylogo": False, "displayModeBar": False}),
                 map_legend(ctx.device_kinds(), lang)]
     return html.Div([
         dcc.Interval(id=IDS["refresh"], interval=ctx.current_settings().refresh_interval_seconds * 1000),
+        html.Div(id=IDS["alerts"], className="wall-alerts"),
         html.Div([html.Div(id=IDS["complaint_tiles"], className="wall-tile-group"),
                   html.Div(id=IDS["device_tiles"], className="wall-tile-group"),
                   html.Div(id=IDS["kpi_tile"], className="wall-tile-group")], className="wall-tiles"),
@@ -85,6 +88,17 @@ def _age(status, key, lang):
     level, text = freshness_note(fresh["updated_at"], fresh["now"], fresh["budget_seconds"], lang=lang,
                                  tz=fresh["tz"], tz_label=fresh["tz_label"])
     return html.Span(text, className="kpi-age", **{"data-freshness": level})
+
+
+@callback(Output(IDS["alerts"], "children"), Input(IDS["refresh"], "n_intervals"))
+def update_alerts(_n):
+    """The banner of the complaint bursts running now (the early warning); nothing when none runs."""
+    lang = ctx.language()
+    try:
+        running = alert_queries.current(ctx.current_profile().code)
+    except SQLAlchemyError as exc:
+        return html.Div(f"{t('alerts.failed', lang)} ({type(exc).__name__})", className="burst-banner burst-banner-failed")
+    return alert_banner(running, lang)
 
 
 @callback(Output(IDS["complaint_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
@@ -185,33 +199,40 @@ def update_devices_down(_n):
 
 
 @callback(Output(IDS["map"], "figure"), Output(IDS["map_state"], "data"), Output(IDS["map_message"], "children"),
-          Output(IDS["map_age"], "children"), Output(IDS["map_sent"], "data"), Input(IDS["refresh"], "n_intervals"),
-          State(IDS["map_state"], "data"), State(IDS["layers"], "value"), State(IDS["map_scale"], "data"),
-          State(IDS["map_sent"], "data"))
-def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0, sent: Text = None):
+          Output(IDS["map_age"], "children"), Output(IDS["map_sent"], "data"), Output(IDS["map_alerts"], "data"),
+          Input(IDS["refresh"], "n_intervals"), State(IDS["map_state"], "data"), State(IDS["layers"], "value"),
+          State(IDS["map_scale"], "data"), State(IDS["map_sent"], "data"), State(IDS["map_alerts"], "data"))
+def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0, sent: Text = None, outlined: Text = None):
     """The wall map: built once, then refreshed by patches that carry only what changed since the
-    browser's copy (``sent``: the signature of the points it holds, see ``ctx.remember``)."""
+    browser's copy (``sent``: the signature of the points it holds, see ``ctx.remember``); the
+    kecamatan with a burst of complaints running are outlined (``outlined``: their codes now)."""
     lang, theme, profile, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.now_bucket()
     try:
         layers = {COMPLAINT_LAYER: complaint_layer(complaints.open_points(profile.code, now), lang),
                   **{kind: device_layer(devices.map_points(profile.code, kind), kind, lang) for kind in ctx.device_kinds()}}
         status = sources.source_status(profile.code)
+        burst = sorted({code for codes in alert_queries.current(profile.code)["kecamatan"] for code in codes})
+        codes = ",".join(burst)
+        outline_changed = not built or codes != (outlined or "")
+        boundaries = regions.geojson(profile.code, "kecamatan") if outline_changed else None
         if not built:
-            boundaries = regions.geojson(profile.code, "kecamatan")
             approximate = regions.geometry_is_approximate(profile.code)
     except SQLAlchemyError as exc:
-        return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None, dash.no_update
+        return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None, dash.no_update, dash.no_update
     age = _age(status, "complaints", lang)
     previous = ctx.recall("overview-map", sent) if built else None
     patch, snapshot, _how = layered_map_update(layers, previous, (marker_scale or 1.0) if built else 1.0, theme)
     token = ctx.remember("overview-map", snapshot)
     if built:  # the map exists in the browser: change its points in place
-        return patch, dash.no_update, None, age, token
+        if outline_changed and boundaries["features"]:
+            patch["layout"]["map"]["layers"][HIGHLIGHT_LAYER]["source"] = highlighted(boundaries, burst)
+        return patch, dash.no_update, None, age, token, codes
     figure = layered_map(layers, visible or [], theme=theme, style=ctx.map_style(),
                          center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
-                         note=t("map.approximate", lang) if approximate else None, labels=ctx.region_labels())
+                         note=t("map.approximate", lang) if approximate else None, labels=ctx.region_labels(),
+                         highlight=burst)
     return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS, "layers": list(layers),
-                    "traces": trace_indices(layers)}, None, age, token
+                    "traces": trace_indices(layers)}, None, age, token, codes
 
 
 clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapToScreen"),

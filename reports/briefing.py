@@ -16,6 +16,8 @@ import plotly.graph_objects as go
 
 from cities import CityProfile
 from components.i18n import localised, t
+from components import alerts as alert_texts
+from data_sources.queries import alerts as alert_queries
 from data_sources.queries import briefing as queries
 from data_sources.queries import kpis
 from data_sources.rules.periods import Period, local_today, parse_period
@@ -64,9 +66,12 @@ def complaints_section(scope: Scope) -> dict:
     figures = queries.complaint_comparison(code, p, scope.now)
     agencies = localised(queries.agency_comparison(code, p, scope.now), lang, "name")
     red_now = queries.red_flags_now(code, scope.now)
-    return {"figures": figures, "agencies": agencies, "red_now": red_now,
+    bursts = alert_queries.alerts(code, p.start, p.end)
+    tz, tz_label = scope.profile.timezone, scope.profile.timezone_label
+    return {"figures": figures, "agencies": agencies, "red_now": red_now, "alerts": bursts,
             "sentences": [*words.complaint_sentences(figures, agencies, compare(p, lang), lang),
-                          *words.red_now_sentences(red_now, scope.now, lang)],
+                          *words.red_now_sentences(red_now, scope.now, lang),
+                          alert_texts.briefing_sentence(bursts, lang, tz, tz_label)],
             "table": words.agency_table(agencies, lang)}
 
 

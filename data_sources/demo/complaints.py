@@ -31,6 +31,18 @@ _RAINY_MONTHS = {11, 12, 1, 2, 3}
 _SEASONAL = {"banjir", "drainase", "pohon"}
 
 
+def hour_shape(code: str) -> np.ndarray:
+    """A category's complaints per local hour of day relative to its daily mean (mean 1)."""
+    hours = np.asarray(_HOURS[_CATEGORY_HOURS.get(code, "default")], dtype=float)
+    return hours / hours.mean()
+
+
+def day_factor(code: str, rest_day: bool) -> float:
+    """How busy a category is on a working day or a weekend, relative to its weekly mean."""
+    weekend = 0.75 * (0.2 if _CATEGORY_HOURS.get(code) == "office" else 1.0)
+    return (weekend if rest_day else 1.0) / ((5 + 2 * weekend) / 7)
+
+
 def _received_times(rng, codes, size: DemoSize, now_s: int, offset_s: int) -> np.ndarray:
     """UTC seconds of receipt for complaints of the given category codes."""
     local_midnight_today = ((now_s + offset_s) // DAY) * DAY

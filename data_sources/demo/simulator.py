@@ -1,6 +1,11 @@
 """Live mode for the demo city: every few seconds, new complaints, agency responses and
 device heartbeats, so a wall screen visibly moves.
 
+New complaints follow the history the generator wrote: by default as many per minute as the
+last four weeks held on average, each category with its own hours of the day and weekends,
+each kecamatan in proportion to its population; so the early warning sees normal traffic
+until a burst is injected (``make burst``).
+
 ``python -m data_sources.demo.simulator`` runs it as its own process (the Procfile's
 ``simulator``); the development server (``make run``) runs it in a background thread.
 """
@@ -13,16 +18,18 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import shapely
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from cities import APP_KIND, CityProfile, load_profile
 from data_sources.demo import texts as words
+from data_sources.demo.complaints import day_factor, hour_shape
 from data_sources import models as m
 from data_sources.db import make_engine
 from data_sources.rules.deadlines import WorkCalendar
 from data_sources.rules.device_state import record_samples, refresh_states
 from data_sources.rules import complaint_rollups
+from data_sources.rules.burst_watch import BurstWatch
 from data_sources.rules.flags import amber_share, refresh_flags, reopen, response_clock
 from data_sources.geo import random_points_in
 from data_sources.ingest.profile_sync import lookup_ids
@@ -36,22 +43,22 @@ log = logging.getLogger(__name__)
 _NEXT = {"received": ("assigned", "Diteruskan ke OPD"), "assigned": ("responded", "Ditanggapi OPD"),
          "reopened": ("responded", "Ditanggapi OPD"),
          "responded": ("in_progress", "Sedang ditangani"), "in_progress": ("resolved", "Selesai ditangani")}
-_HOUR_SHAPE = np.array([1, .6, .4, .3, .4, 1, 3, 6, 8, 8, 7, 7, 7, 6, 6, 6, 6, 6, 5, 5, 4, 3, 2, 1.5])
-_HOUR_SHAPE = _HOUR_SHAPE / _HOUR_SHAPE.mean()
 
 
 class Simulator:
     """One city's live feed. Holds its own random generator and tick counter; nothing global."""
 
-    def __init__(self, engine: Engine, profile: CityProfile, *, seed: int = 1, complaints_per_minute: float = 6.0,
+    def __init__(self, engine: Engine, profile: CityProfile, *, seed: int = 1, complaints_per_minute: float | None = None,
                  interval_seconds: float = 5.0) -> None:
         self.engine = engine
         self.profile = profile
         self.rng = np.random.default_rng(seed)
-        self.rate = complaints_per_minute
+        self.rate = complaints_per_minute if complaints_per_minute is not None else _recent_rate(engine, profile.code)
         self.interval = interval_seconds
         self.ticks = 0
         self.rollup_every = max(1, round(60 / interval_seconds))  # roll-ups about once a minute
+        self.watch_every = max(1, round(15 / interval_seconds))  # the early warning about every 15 s
+        self.burst_watch = BurstWatch(profile)
         self.last_tick: datetime | None = None
         self.watching_since: datetime | None = None  # the first tick: silence before it is not an outage
         self.calendar = WorkCalendar.for_profile(profile)
@@ -66,19 +73,30 @@ class Simulator:
             region_ids = dict(conn.execute(select(m.Region.code, m.Region.id)
                                            .where(m.Region.city_code == profile.code)).all())
         self.kelurahan = [(r.id, r.name, region_ids[r.parent_code], shapely.from_geojson(r.geometry)) for r in rows]
+        population = {kel.code: kec.population / len(kec.kelurahan) for kec in profile.kecamatan for kel in kec.kelurahan}
+        weights = np.array([population.get(r.code, 1.0) for r in rows], dtype=float)
+        self.kelurahan_weights = weights / weights.sum()
 
     # -- complaints ----------------------------------------------------------------------------
 
-    def _new_complaints(self, conn, now: datetime) -> int:
-        local_hour = now.astimezone(self.calendar.tz).hour
-        expected = self.rate * self.interval / 60 * _HOUR_SHAPE[local_hour]
-        count = int(self.rng.poisson(expected))
+    def _arrivals(self, now: datetime) -> list[str]:
+        """The categories of the complaints arriving this tick (Poisson, per category)."""
+        local = now.astimezone(self.calendar.tz)
+        rest_day = local.weekday() >= 5  # as the generator wrote the history (it knows no holidays)
         codes = list(self.categories)
-        weights = np.array([self.categories[c].demo_weight for c in codes])
+        weights = np.array([self.categories[c].demo_weight for c in codes], dtype=float)
+        per_tick = self.rate * self.interval / 60 * weights / weights.sum()
+        expected = [share * hour_shape(code)[local.hour] * day_factor(code, rest_day)
+                    for code, share in zip(codes, per_tick)]
+        return [code for code, mean in zip(codes, expected) for _ in range(int(self.rng.poisson(mean)))]
+
+    def _new_complaints(self, conn, now: datetime) -> int:
+        arrivals = self._arrivals(now)
         system = self.profile.complaint_system.get("name", "DEMO").upper()
-        for i in range(count):
-            category = self.categories[codes[self.rng.choice(len(codes), p=weights / weights.sum())]]
-            kel_id, kel_name, kec_id, shape = self.kelurahan[self.rng.integers(len(self.kelurahan))]
+        for i, code in enumerate(arrivals):
+            category = self.categories[code]
+            kel_id, kel_name, kec_id, shape = self.kelurahan[self.rng.choice(len(self.kelurahan),
+                                                                             p=self.kelurahan_weights)]
             lat, lon = random_points_in(shape, 1, self.rng)
             place = f"{self.rng.choice(words.STREETS)} No. {self.rng.integers(1, 200)}, {kel_name}"
             templates = words.TEMPLATES.get(category.code, words.GENERIC_TEMPLATE)
@@ -96,7 +114,7 @@ class Simulator:
             ).returning(m.Complaint.id)).scalar_one()
             conn.execute(m.ComplaintEvent.__table__.insert().values(
                 complaint_id=complaint_id, status="received", at=now, note="Aduan diterima"))
-        return count
+        return len(arrivals)
 
     def _advance_complaints(self, conn, now: datetime) -> int:
         """Move a few recent open complaints one step along their way."""
@@ -188,6 +206,8 @@ class Simulator:
             refresh_app_states(conn, self.profile, now, self.watching_since)
             if self.ticks % self.rollup_every == 0:
                 update_rollups(conn, self.profile, now)
+            if self.ticks % self.watch_every == 0:
+                self.burst_watch.run(conn, now)
             self._record_run(conn, "complaints", now, new + advanced + reopened)
             self._record_run(conn, "cctv_nvr", now, samples["cctv"])
             self._record_run(conn, "wifi_probe", now, samples["wifi"])
@@ -204,6 +224,18 @@ class Simulator:
             self.tick()
         except SQLAlchemyError:
             log.exception("simulator tick failed; trying again next tick")
+
+
+def _recent_rate(engine: Engine, city_code: str, days: int = 28) -> float:
+    """Complaints per minute over the last ``days`` days of the history (at least one an hour)."""
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(m.Complaint.received_at)).where(
+            m.Complaint.city_code == city_code)).scalar_one()
+        if newest is None:
+            return 1 / 60
+        count = conn.execute(select(func.count()).where(
+            m.Complaint.city_code == city_code, m.Complaint.received_at > newest - timedelta(days=days))).scalar_one()
+    return max(count / (days * 1440), 1 / 60)
 
 
 def start_background(settings) -> BackgroundScheduler:
@@ -223,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     parser = argparse.ArgumentParser(prog="python -m data_sources.demo.simulator", description=__doc__.splitlines()[0])
     parser.add_argument("--interval", type=float, default=settings.simulate_interval_seconds, help="seconds between ticks")
-    parser.add_argument("--complaints-per-minute", type=float, default=6.0)
+    parser.add_argument("--complaints-per-minute", type=float, default=None,
+                        help="default: the average of the history's last four weeks")
     parser.add_argument("--ticks", type=int, default=0, help="stop after this many ticks (0: run until stopped)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

@@ -42,6 +42,11 @@ class WorkCalendar:
             return {}
         return holiday_calendars.country_holidays(self.holidays_country)
 
+    def holidays_between(self, first: date, last: date) -> set[date]:
+        """The public holidays (and extra ones) from ``first`` to ``last``, inclusive."""
+        days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+        return {day for day in days if day in self._holidays or day in self.extra_holidays}
+
     def is_working_day(self, day: date) -> bool:
         return day.weekday() in self.weekdays and day not in self._holidays and day not in self.extra_holidays
 

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column('observed', sa.Integer(), nullable=False),
         sa.Column('expected', sa.Float(), nullable=False),
         sa.Column('score', sa.Float(), nullable=False),
+        sa.Column('last_score', sa.Float(), nullable=False),
         sa.Column('raised_at', sa.DateTime(), nullable=False),
         sa.Column('updated_at', sa.DateTime(), nullable=False),
         sa.Column('last_seen_at', sa.DateTime(), nullable=False),
