@@ -426,6 +426,21 @@ class Shared:
     strip: float
     started: float
     samples: list[Sample] = field(default_factory=list)
+    kept: set[str] = field(default_factory=set)  # what a browser keeps of an answer (``sent_back``)
+
+    def output(self, first: str) -> str:
+        """The callback whose first output is ``first`` (e.g. ``overview-map.figure``)."""
+        return next(o for o, d in self.dependencies.items() if name(d) == first)
+
+    def fed_by(self, component: str, prop: str) -> list[str]:
+        """The callbacks that ``component.prop`` triggers, by their first output."""
+        return [name(d) for d in self.dependencies.values()
+                if any(i["id"] == component and i["property"] == prop for i in d["inputs"])]
+
+    def sent_back(self) -> set[str]:
+        """Every ``id.prop`` a callback reads (as input or state): what a browser must keep."""
+        return {f"{i['id']}.{i['property']}" for d in self.dependencies.values()
+                for i in d["inputs"] + d.get("state", [])}
 
 
 class Browser:
@@ -436,8 +451,10 @@ class Browser:
 
         self.shared, self.values = shared, {}
         address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256 + 1}"
+        # six connections, as a browser has per host; none kept idle past gunicorn's keep-alive (2 s): a
+        # browser retries a request its idle connection lost to the server's close, httpx reports it
         self.client = httpx.AsyncClient(base_url=shared.base, timeout=60, headers={"X-Forwarded-For": address},
-                                        limits=httpx.Limits(max_connections=6))  # a browser's per-host limit
+                                        limits=httpx.Limits(max_connections=6, keepalive_expiry=1.0))
         self.first_load = True
 
     async def request(self, kind: str, method: str, path: str, **kwargs):
@@ -454,15 +471,18 @@ class Browser:
                                           self.first_load))
         return None if error else response
 
-    async def call(self, output: str, **kwargs) -> dict | None:
-        """One callback as the renderer sends it; its answer's ``response`` (the outputs' values)."""
-        dependency = self.shared.dependencies[output]
-        kind = name(dependency) + (" (first)" if self.first_load else "")
+    async def call(self, first: str, **kwargs) -> dict | None:
+        """One callback (by its first output) as the renderer sends it; its answer's ``response``
+        (the outputs' values), of which it keeps what later requests send back."""
+        dependency = self.shared.dependencies[self.shared.output(first)]
+        kind = first + (" (first)" if self.first_load else "")
         response = await self.request(kind, "POST", "/_dash-update-component",
                                       json=body(dependency, self.values, **kwargs))
         if response is None or response.status_code == 204:
             return None
-        return response.json().get("response", {})
+        answer = response.json().get("response", {})
+        keep(self.values, answer, self.shared.kept)
+        return answer
 
     async def page(self, path: str) -> None:
         await self.request("page", "GET", path)
@@ -481,26 +501,19 @@ class Browser:
         await self.client.aclose()
 
 
-def keep(values: dict, answer: dict | None) -> None:
-    """Keep the answered outputs that later requests send back (stores, controls)."""
+def keep(values: dict, answer: dict | None, wanted: set[str] | None = None) -> None:
+    """Keep the answered outputs that later requests send back (stores, controls; ``wanted``: only
+    those), never a patch."""
     for component, props in (answer or {}).items():
         for prop, value in props.items():
-            if isinstance(value, dict) and "__dash_patch_update" in value:
+            key = f"{component}.{prop}"
+            if (isinstance(value, dict) and "__dash_patch_update" in value) or (wanted is not None and key not in wanted):
                 continue
-            values[f"{component}.{prop}"] = value
+            values[key] = value
 
 
 class WallScreen(Browser):
     """A kiosk wall screen on the overview, signed in with its device token."""
-
-    OVERVIEW = ("overview-complaint-tiles.children", "overview-device-tiles.children",
-                "..overview-kpi-tile.children...overview-kpis-off.children...overview-kpis-off-count.children"
-                "...overview-kpis-off-age.children..",
-                "..overview-red-flags.children...overview-red-flags-count.children...overview-red-flags-age.children..",
-                "..overview-devices-down.children...overview-devices-down-count.children"
-                "...overview-devices-down-age.children..",
-                "..overview-map.figure...overview-map-state.data...overview-map-message.children"
-                "...overview-map-age.children...overview-map-sent.data..")
 
     def __init__(self, shared: Shared, number: int, token: str):
         super().__init__(shared, number)
@@ -513,19 +526,15 @@ class WallScreen(Browser):
                         "kiosk-watch.n_intervals": 0, "_pages_location.pathname": "/",
                         "_pages_location.search": KIOSK_SEARCH, "overview-refresh.n_intervals": 0,
                         "overview-layers.value": ["complaints", "cctv", "wifi"], "overview-map-scale.data": 1.0}
-        await asyncio.gather(self.call("freshness-strip.children"),
-                             self.call("..kiosk-config.data...kiosk-notice.children.."), self.watch_once(),
-                             self.call(".._pages_content.children..._pages_store.data.."))
+        await asyncio.gather(self.call("freshness-strip.children"), self.call("kiosk-config.data"),
+                             self.call("kiosk-alert.data"), self.call("_pages_content.children"))
         await self.overview()
         self.first_load = False
         await asyncio.gather(self.strip_loop(), self.watch_loop(), self.overview_loop())
 
     async def overview(self) -> None:
-        answers = await asyncio.gather(*(self.call(output) for output in self.OVERVIEW))
-        keep(self.values, answers[-1])  # the map's state and the signature of what this screen now holds
-
-    async def watch_once(self) -> None:
-        keep(self.values, await self.call("kiosk-alert.data"))
+        """Every callback of the overview's refresh at once (the map's stores kept by ``call``)."""
+        await asyncio.gather(*(self.call(first) for first in self.shared.fed_by("overview-refresh", "n_intervals")))
 
     async def overview_loop(self) -> None:
         while True:
@@ -537,20 +546,16 @@ class WallScreen(Browser):
         while True:
             await asyncio.sleep(self.shared.watch)
             self.values["kiosk-watch.n_intervals"] += 1
-            await self.watch_once()
+            await self.call("kiosk-alert.data")
 
 
 class BriefingUser(Browser):
     """A person on /briefing who switches its period every interval."""
 
-    PERIOD = ("..briefing-period-store.data...briefing-dates.style...briefing-notice.children"
-              "...briefing-dates.start_date...briefing-dates.end_date..")
-
     def __init__(self, shared: Shared, number: int, account: tuple[str, str]):
         super().__init__(shared, number)
         self.account = account
-        self.sections = [o for o in shared.dependencies if o.startswith("..") and "briefing-period-store.data" in
-                         json.dumps(shared.dependencies[o]["inputs"]) and o != self.PERIOD]
+        self.sections = shared.fed_by("briefing-period-store", "data")
         self.charts: list[str] = []  # the chart indexes on the page
 
     async def run(self) -> None:
@@ -559,7 +564,7 @@ class BriefingUser(Browser):
         await self.page("/briefing")
         self.values |= {"freshness-tick.n_intervals": 0, "_pages_location.pathname": "/briefing",
                         "_pages_location.search": ""}
-        router = self.call(".._pages_content.children..._pages_store.data..")
+        router = self.call("_pages_content.children")
         _, content = await asyncio.gather(self.call("freshness-strip.children"), router)
         layout = (content or {}).get("_pages_content", {}).get("children")
         store, dates = find_props(layout, "briefing-period-store"), find_props(layout, "briefing-dates")
@@ -574,7 +579,7 @@ class BriefingUser(Browser):
     async def sections_once(self) -> None:
         calls = []
         for output in self.sections:
-            if "MATCH" in output:
+            if "MATCH" in self.shared.output(output):
                 calls += [self.call(output, index=chart) for chart in self.charts]
             else:
                 calls.append(self.call(output, indexes=self.charts))
@@ -586,7 +591,7 @@ class BriefingUser(Browser):
             await asyncio.sleep(self.shared.interval)
             self.values["briefing-period.value"] = PERIODS[turn % 2]
             turn += 1
-            keep(self.values, await self.call(self.PERIOD))
+            await self.call("briefing-period-store.data")
             await self.sections_once()
 
 
@@ -621,6 +626,7 @@ async def ramp(args, base: str, tokens: list[str], accounts: list[tuple[str, str
         dependencies = {d["output"]: d for d in answer.json() if not d.get("clientside_function")}
     shared = Shared(base, dependencies, args.interval, settings_defaults["watch"], settings_defaults["strip"],
                     time.monotonic())
+    shared.kept = shared.sent_back()
     browsers: list[Browser] = []
     tasks: list[asyncio.Task] = []
     steps: list[dict] = []

@@ -102,3 +102,10 @@ def test_a_browser_keeps_stores_but_not_patches():
     assert values == {"overview-map-sent.data": "token"}
     keep(values, None)
     assert values == {"overview-map-sent.data": "token"}
+
+
+def test_a_browser_keeps_only_what_callbacks_read_back():
+    values = {}
+    keep(values, {"overview-map": {"figure": {"data": []}}, "overview-map-state": {"data": {"zoom": 11}}},
+         wanted={"overview-map-state.data"})
+    assert values == {"overview-map-state.data": {"zoom": 11}}
