@@ -143,3 +143,42 @@ def test_a_tile_turns_stale_when_its_source_stops(live_app, writable_city):
     dash_duo.wait_for_element('#freshness-strip [data-source="complaints"][data-freshness="red"]', timeout=5)
     save_screenshot(dash_duo.driver, "overview-stale-tile")
     assert dash_duo.get_logs() == []
+
+
+def test_kiosk_jumps_to_the_wall_on_a_burst_with_its_banner_and_outline(live_app, writable_city):
+    """A burst injected as ``make burst`` does and found by the detector's next run: the kiosk
+    leaves the page it shows for the wall, whose banner names the burst and whose map outlines
+    the kecamatan."""
+    from sqlalchemy import create_engine
+
+    from cities import load_profile
+    from data_sources.demo.burst import inject
+    from data_sources.rules.burst_watch import BurstWatch
+
+    profile = load_profile("kota_tangerang")
+    dash_duo = live_app(writable_city, boundaries_dir=None, kiosk_watch_seconds=1, cache_timeout_seconds=1)
+    dash_duo.driver.get(dash_duo.server_url + "/wifi?kiosk=1&rotate=wifi,overview&seconds=120")
+    dash_duo.wait_for_element("html.kiosk", timeout=10)
+    WebDriverWait(dash_duo.driver, 20).until(lambda d: d.execute_script(POLLS_JS) >= 3)
+    assert dash_duo.driver.execute_script("return location.pathname") == "/wifi"  # no jump without a burst
+    now = clock.utcnow()
+    engine = create_engine(writable_city)
+    try:
+        inject(engine, profile, "Periuk", "banjir", 30, 45, now=now, seed=2)
+        with engine.begin() as conn:
+            assert BurstWatch(profile).run(conn, now)["raised"] == 1
+    finally:
+        engine.dispose()
+    WebDriverWait(dash_duo.driver, 15).until(lambda d: d.execute_script("return location.pathname") == "/")
+    banner = dash_duo.wait_for_element(".burst-banner", timeout=20)
+    assert "Lonjakan aduan Banjir dan genangan di Periuk: 30 dalam" in banner.text and "biasanya" in banner.text
+    assert dash_duo.driver.execute_script("return document.documentElement.dataset.kioskJump") == "burst"
+    wait_for_map(dash_duo.driver, "#overview-map")
+    outlined = dash_duo.driver.execute_script(
+        "return document.querySelector('#overview-map .js-plotly-plot').layout.map.layers[1].source.features"
+        ".map(f => f.properties.name)")
+    assert "Periuk" in outlined
+    sizes = scroll_sizes(dash_duo.driver)
+    assert sizes["sh"] <= sizes["ch"]  # the banner does not push the wall off the screen
+    save_screenshot(dash_duo.driver, "kiosk-burst-jump-1920x1080")
+    assert dash_duo.get_logs() == []
