@@ -267,33 +267,86 @@ class ComplaintFigures:
     resolved: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ComplaintDaily(ComplaintFigures, Base):
-    """The complaints received on one local day, per kecamatan, category, agency and status
-    (``rules.complaint_rollups`` keeps them in step with the complaints)."""
+class ComplaintCell:
+    """The key of a complaint roll-up row: the city and the kecamatan, category, agency and status."""
 
-    __tablename__ = "complaint_daily"
-    __table_args__ = (Index("ix_complaint_daily_city_day", "city_code", "day"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     city_code: Mapped[str] = mapped_column(String(8))
-    day: Mapped[date] = mapped_column(Date)
     kecamatan_id: Mapped[int | None] = mapped_column(Integer)
     category_id: Mapped[int] = mapped_column(Integer)
     agency_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
 
 
-class ComplaintDailyResponse(Base):
-    """How long the answered complaints received on one local day waited for their first
-    response, per agency: a histogram (``rules.complaint_rollups.RESPONSE_BINS``)."""
+class ComplaintDaily(ComplaintCell, ComplaintFigures, Base):
+    """The complaints received on one local day, per kecamatan, category, agency and status
+    (``rules.complaint_rollups`` keeps them in step with the complaints)."""
 
-    __tablename__ = "complaint_daily_response"
-    __table_args__ = (Index("ix_complaint_daily_response_city_day", "city_code", "day"),)
+    __tablename__ = "complaint_daily"
+    __table_args__ = (Index("ix_complaint_daily_city_day", "city_code", "day"),)
+    day: Mapped[date] = mapped_column(Date)
+
+
+class ComplaintMonthly(ComplaintCell, ComplaintFigures, Base):
+    """``complaint_daily`` summed over one local calendar month (``month``: its first day)."""
+
+    __tablename__ = "complaint_monthly"
+    __table_args__ = (Index("ix_complaint_monthly_city_month", "city_code", "month"),)
+    month: Mapped[date] = mapped_column(Date)
+
+
+class ResponseBins:
+    """A response-time histogram row (``rules.complaint_rollups.RESPONSE_SEGMENTS``) of one agency."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     city_code: Mapped[str] = mapped_column(String(8))
-    day: Mapped[date] = mapped_column(Date)
     agency_id: Mapped[int | None] = mapped_column(Integer)
     bin: Mapped[int] = mapped_column(Integer)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintDailyResponse(ResponseBins, Base):
+    """How long the answered complaints received on one local day waited for their first
+    response, per agency: a histogram."""
+
+    __tablename__ = "complaint_daily_response"
+    __table_args__ = (Index("ix_complaint_daily_response_city_day", "city_code", "day"),)
+    day: Mapped[date] = mapped_column(Date)
+
+
+class ComplaintMonthlyResponse(ResponseBins, Base):
+    """``complaint_daily_response`` summed over one local month (``month``: its first day)."""
+
+    __tablename__ = "complaint_monthly_response"
+    __table_args__ = (Index("ix_complaint_monthly_response_city_month", "city_code", "month"),)
+    month: Mapped[date] = mapped_column(Date)
+
+
+class HourCounts:
+    """Complaints received per category and local hour of day (0-23)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    category_id: Mapped[int] = mapped_column(Integer)
+    hour: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintDailyHour(HourCounts, Base):
+    """The complaints of one local day per category and hour: the trend by hour and by day
+    without a place filter, and the early warning's city-wide rhythm."""
+
+    __tablename__ = "complaint_daily_hour"
+    __table_args__ = (Index("ix_complaint_daily_hour_city_day", "city_code", "day"),)
+    day: Mapped[date] = mapped_column(Date)
+
+
+class ComplaintMonthlyHour(HourCounts, Base):
+    """``complaint_daily_hour`` summed over one local month (``month``: its first day)."""
+
+    __tablename__ = "complaint_monthly_hour"
+    __table_args__ = (Index("ix_complaint_monthly_hour_city_month", "city_code", "month"),)
+    month: Mapped[date] = mapped_column(Date)
 
 
 class ComplaintAlert(Base):

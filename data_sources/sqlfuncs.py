@@ -112,3 +112,17 @@ class local_day(_LocalPart):
 
 
 _local_part(local_day, "CAST({local} AS DATE)", "date({local})")
+
+
+class month_start(FunctionElement):
+    """The first day of the month of a DATE column."""
+
+    type = Date()
+    inherit_cache = True
+    name = "month_start"
+
+
+compiles(month_start)(lambda element, compiler, **kw:
+                      f"CAST(date_trunc('month', {compiler.process(list(element.clauses)[0], **kw)}) AS DATE)")
+compiles(month_start, "sqlite")(lambda element, compiler, **kw:
+                                f"date({compiler.process(list(element.clauses)[0], **kw)}, 'start of month')")

@@ -120,3 +120,24 @@ def test_the_worker_runs_the_early_warning_every_minute(writable_city):
         assert worker.watch_bursts()["raised"] == 0
     finally:
         engine.dispose()
+
+
+def test_the_history_read_from_roll_ups_equals_the_raw_rows(city_any):
+    """The baseline's input is the same whether the city's roll-ups are built or not."""
+    from datetime import date
+
+    from data_sources.rules.burst_watch import _history
+
+    engine = create_engine(city_any)
+    try:
+        with engine.connect() as conn:
+            rolled = _history(conn, PROFILE.code, PROFILE.timezone, date(2026, 9, 28), date(2026, 11, 23))
+            conn.execute(text("DELETE FROM complaint_rollup_marks"))
+            raw = _history(conn, PROFILE.code, PROFILE.timezone, date(2026, 9, 28), date(2026, 11, 23))
+            conn.rollback()
+    finally:
+        engine.dispose()
+    for got, expected in zip(rolled, raw):
+        keys = list(got.columns[:-1])
+        assert len(got) > 100
+        assert got.sort_values(keys).reset_index(drop=True).equals(expected.sort_values(keys).reset_index(drop=True))

@@ -1,7 +1,8 @@
 """Daily complaint roll-ups: the figures read from them equal the figures read from the raw
 rows (the same queries with the city's roll-ups unmarked), on SQLite and PostgreSQL, for
 periods cut at now, whole years, filters, and after writes that change past days."""
-from datetime import datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
@@ -32,13 +33,20 @@ VIEWS = [
     {"period": "30d", "category": "pju,banjir"},
     {"period": "30d", "kecamatan": "36.71.01", "status": "received,assigned,responded,in_progress,reopened"},
     {"period": "custom", "from": (TODAY - timedelta(days=200)).isoformat(), "to": TODAY.isoformat(), "agency": "DPUPR"},
+    # cut at now (as the briefing cuts its period): today's part is read from the raw rows
+    {"period": "month", "cut": True},
+    {"period": "custom", "from": (TODAY - timedelta(days=365)).isoformat(), "to": TODAY.isoformat(), "cut": True},
+    {"period": "30d", "category": "banjir", "cut": True},
 ]
 
 
 def _figures(url: str, query_context, params: dict) -> dict:
     """Every period figure the pages read for one filter, through the query layer."""
     query_context(url)
+    params = dict(params)
     flt = parse_filter(params, PROFILE, NOW)
+    if params.pop("cut", False):
+        flt = replace(flt, period=flt.period.cut_at(NOW))
     day_start = local_day_start(NOW, TZ)
     return {
         "summary": complaints.summary(flt, NOW, day_start),
@@ -46,6 +54,7 @@ def _figures(url: str, query_context, params: dict) -> dict:
         "by_category": complaints.by_category(flt, NOW),
         "by_agency": complaints.by_agency(flt, NOW),
         "trend": complaints.trend(flt, TZ, "day"),
+        "trend_hour": complaints.trend(flt, TZ, "hour"),
     }
 
 
@@ -65,16 +74,23 @@ def _raw_figures(url: str, query_context, params: dict) -> dict:
 
 def _assert_same(rolled: dict, raw: dict) -> None:
     assert rolled["summary"] == raw["summary"]
-    for name in ("by_kecamatan", "by_category", "by_agency", "trend"):
+    for name in ("by_kecamatan", "by_category", "by_agency", "trend", "trend_hour"):
         pd.testing.assert_frame_equal(rolled[name], raw[name], check_dtype=False, obj=name)
 
 
-def _rollup_rows(conn) -> tuple[list, list]:
-    daily = conn.execute(text(
-        "SELECT day, kecamatan_id, category_id, agency_id, status, received, answered, answered_on_time, "
-        "unanswered_due, resolved FROM complaint_daily ORDER BY 1, 2, 3, 4, 5")).all()
-    bins = conn.execute(text("SELECT day, agency_id, bin, n FROM complaint_daily_response ORDER BY 1, 2, 3")).all()
-    return [tuple(map(str, row)) for row in daily], [tuple(map(str, row)) for row in bins]
+ROLLUP_QUERIES = [
+    f"SELECT {when}, kecamatan_id, category_id, agency_id, status, received, answered, answered_on_time, "
+    f"unanswered_due, resolved FROM complaint_{level} ORDER BY 1, 2, 3, 4, 5" for when, level in (
+        ("day", "daily"), ("month", "monthly"))] + [
+    f"SELECT {when}, agency_id, bin, n FROM complaint_{level}_response ORDER BY 1, 2, 3" for when, level in (
+        ("day", "daily"), ("month", "monthly"))] + [
+    f"SELECT {when}, category_id, hour, n FROM complaint_{level}_hour ORDER BY 1, 2, 3" for when, level in (
+        ("day", "daily"), ("month", "monthly"))]
+
+
+def _rollup_rows(conn) -> list[list]:
+    """Every row of every roll-up table (daily and monthly figures, response bins, hours)."""
+    return [[tuple(map(str, row)) for row in conn.execute(text(sql))] for sql in ROLLUP_QUERIES]
 
 
 def _assert_current(url: str) -> None:
@@ -90,7 +106,7 @@ def _assert_current(url: str) -> None:
     finally:
         engine.dispose()
     assert kept == rebuilt
-    assert kept[0], "the roll-ups hold rows"
+    assert all(kept), "every roll-up table holds rows"
 
 
 def test_the_generated_city_is_rolled_up_and_marked(city_any):
@@ -103,6 +119,28 @@ def test_the_generated_city_is_rolled_up_and_marked(city_any):
     finally:
         engine.dispose()
     _assert_current(city_any)
+
+
+def test_a_period_splits_into_months_days_and_raw_edges(city_any, query_context):
+    """A custom year to today (23 Nov 2026): its whole months from the monthly tables, the days
+    before the first whole month and after the last from the daily ones; the same period cut at
+    now (14.30 WIB) reads today from raw rows."""
+    query_context(city_any)
+    flt = parse_filter(VIEWS[4], PROFILE, NOW)
+    cut = replace(flt, period=flt.period.cut_at(NOW))
+    engine = create_engine(city_any)
+    try:
+        with engine.connect() as conn:
+            split, split_cut = complaints._split(conn, flt), complaints._split(conn, cut)
+    finally:
+        engine.dispose()
+    assert split.rolled == (date(2025, 11, 23), date(2026, 11, 23))
+    assert split.months == (date(2025, 12, 1), date(2026, 10, 1))
+    assert split.days == ((date(2025, 11, 23), date(2025, 11, 30)), (date(2026, 11, 1), date(2026, 11, 23)))
+    assert split.raw == ()
+    assert split_cut.rolled == (date(2025, 11, 23), date(2026, 11, 22)) and split_cut.months == split.months
+    assert split_cut.days[-1] == (date(2026, 11, 1), date(2026, 11, 22))
+    assert split_cut.raw == ((datetime(2026, 11, 22, 17, tzinfo=timezone.utc), NOW),)
 
 
 @pytest.mark.parametrize("params", VIEWS, ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()))

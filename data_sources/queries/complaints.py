@@ -14,7 +14,9 @@ from data_sources.clock import as_datetime
 from data_sources.db import database
 from data_sources.rules.flags import amber_condition, open_condition, red_condition
 from data_sources.rules.flags import red_condition as _overdue
-from data_sources.models import Agency, Complaint, ComplaintCategory, ComplaintDaily, ComplaintDailyResponse, Region
+from data_sources.models import (Agency, Complaint, ComplaintCategory, ComplaintDaily, ComplaintDailyHour,
+                                 ComplaintDailyResponse, ComplaintMonthly, ComplaintMonthlyHour,
+                                 ComplaintMonthlyResponse, Region)
 from data_sources.rules import complaint_rollups as rollups
 from data_sources.rules.periods import local_midnight, local_today
 from data_sources.rules.privacy import MASK, mask_complaint_text, mask_text
@@ -92,37 +94,67 @@ def received_by_category(city_code: str, start: datetime, end: datetime) -> pd.D
 
 @dataclass(frozen=True)
 class _Split:
-    days: tuple[date, date] | None  # whole local days read from roll-ups, inclusive
+    rolled: tuple[date, date] | None  # every whole local day of the period, inclusive: read from roll-ups
+    months: tuple[date, date] | None  # of those, the whole months (their first days, inclusive): monthly tables
+    days: tuple[tuple[date, date], ...]  # the other whole days (inclusive ranges): daily tables
     raw: tuple[tuple[datetime, datetime], ...]  # UTC ranges [start, end) read from raw rows
 
 
 def _split(conn, flt: ComplaintFilter) -> _Split:
     whole = (flt.start, flt.end)
     if not rollups.is_built(conn, flt.city_code):
-        return _Split(None, (whole,))
+        return _Split(None, None, (), (whole,))
     tz = flt.period.tz
     first = local_today(flt.start, tz)
     if local_midnight(first, tz) < flt.start:
         first += timedelta(days=1)
     last = local_today(flt.end, tz) - timedelta(days=1)
     if first > last:
-        return _Split(None, (whole,))
+        return _Split(None, None, (), (whole,))
     edges = ((flt.start, local_midnight(first, tz)), (local_midnight(last + timedelta(days=1), tz), flt.end))
-    return _Split((first, last), tuple((a, b) for a, b in edges if a < b))
+    raw = tuple((a, b) for a, b in edges if a < b)
+    month_first = first if first.day == 1 else rollups.next_month(first)
+    month_end = rollups.first_of_month(last + timedelta(days=1))  # exclusive: whole months end by here
+    if month_first >= month_end:
+        return _Split((first, last), None, ((first, last),), raw)
+    days = ((first, month_first - timedelta(days=1)), (month_end, last))
+    months = (month_first, rollups.first_of_month(month_end - timedelta(days=1)))
+    return _Split((first, last), months, tuple((a, b) for a, b in days if a <= b), raw)
+
+
+def _levels(split: _Split, daily, monthly) -> list[tuple[object, object]]:
+    """(table, condition on its date) for the rolled-up part of a period: the monthly table for
+    its whole months, the daily table for its other whole days."""
+    levels = []
+    if split.months:
+        levels.append((monthly, and_(monthly.month >= split.months[0], monthly.month <= split.months[1])))
+    if split.days:
+        levels.append((daily, or_(*[and_(daily.day >= a, daily.day <= b) for a, b in split.days])))
+    return levels
 
 
 def _raw_where(flt: ComplaintFilter, ranges):
     return and_(flt.scope(), or_(*[rollups.received_between(a, b) for a, b in ranges]))
 
 
-def _on_days(table, days: tuple[date, date]):
-    return and_(table.day >= days[0], table.day <= days[1])
-
-
 def _keyed(column, key: str | None):
     """(the select's key column, the GROUP BY columns): a constant key when not grouped (never
     GROUP BY a constant: SQLite reads it as a column position)."""
     return (column.label("key"), [column]) if key else (literal_column("0").label("key"), [])
+
+
+def _not_judged_yet(conn, flt: ComplaintFilter, now: datetime, key: str | None, days: tuple[date, date]) -> pd.Series:
+    """Per key, the unanswered complaints of ``days`` whose deadline is still ahead of now: the
+    one period figure that depends on the present, read from the few such rows (the partial
+    index of unanswered complaints by deadline; SQLite is told to use it, since it would
+    rather walk a year of receipts)."""
+    column, group = _keyed(getattr(Complaint, key) if key else None, key)
+    tz = flt.period.tz
+    stmt = select(column, func.count().label("ahead")).where(
+        flt.scope(), Complaint.first_response_at.is_(None), Complaint.response_due_at >= now,
+        rollups.received_between(local_midnight(days[0], tz), local_midnight(days[1] + timedelta(days=1), tz))
+    ).group_by(*group).with_hint(Complaint, "INDEXED BY ix_complaints_unanswered_due", "sqlite")
+    return to_frame(conn.execute(stmt), columns=["key", "ahead"]).set_index("key")["ahead"]
 
 
 def _period_figures(conn, flt: ComplaintFilter, now: datetime, key: str | None = None) -> pd.DataFrame:
@@ -138,21 +170,17 @@ def _period_figures(conn, flt: ComplaintFilter, now: datetime, key: str | None =
                       func.count().filter(Complaint.status == "resolved").label("resolved"),
                       ).where(_raw_where(flt, split.raw)).group_by(*group)
         parts.append(to_frame(conn.execute(stmt), columns=["key", *PERIOD_FIGURES]))
-    if split.days:
-        daily = ComplaintDaily
-        column, group = _keyed(getattr(daily, key) if key else None, key)
-        sums = select(column, *[func.sum(getattr(daily, name)).label(name) for name in rollups.FIGURES]).where(
-            flt.scope(daily), _on_days(daily, split.days)).group_by(*group)
-        rolled = to_frame(conn.execute(sums), columns=["key", *rollups.FIGURES]).dropna(subset=["received"])
-        # unanswered complaints whose deadline is still ahead are not judged yet: the one figure
-        # that depends on now, read from the few such rows (ix_complaints_unanswered_due)
-        column, group = _keyed(getattr(Complaint, key) if key else None, key)
-        ahead = select(column, func.count().label("ahead")).where(
-            flt.scope(), Complaint.first_response_at.is_(None), Complaint.response_due_at >= now,
-            rollups.received_between(local_midnight(split.days[0], flt.period.tz),
-                                     local_midnight(split.days[1] + timedelta(days=1), flt.period.tz))).group_by(*group)
-        ahead = to_frame(conn.execute(ahead), columns=["key", "ahead"]).set_index("key")["ahead"]
-        rolled = rolled.set_index("key")
+    if split.rolled:
+        rolled = []
+        for table, on_dates in _levels(split, ComplaintDaily, ComplaintMonthly):
+            column, group = _keyed(getattr(table, key) if key else None, key)
+            sums = select(column, *[func.sum(getattr(table, name)).label(name) for name in rollups.FIGURES]).where(
+                flt.scope(table), on_dates).group_by(*group)
+            rolled.append(to_frame(conn.execute(sums), columns=["key", *rollups.FIGURES]).dropna(subset=["received"]))
+        rolled = pd.concat(rolled, ignore_index=True)
+        rolled[list(rollups.FIGURES)] = rolled[list(rollups.FIGURES)].apply(pd.to_numeric)
+        rolled = rolled.groupby("key", dropna=False)[list(rollups.FIGURES)].sum()
+        ahead = _not_judged_yet(conn, flt, now, key, split.rolled)
         rolled["judged"] = rolled["answered"] + rolled.pop("unanswered_due") - ahead.reindex(rolled.index).fillna(0)
         parts.append(rolled.reset_index()[["key", *PERIOD_FIGURES]])
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["key", *PERIOD_FIGURES])
@@ -162,10 +190,10 @@ def _period_figures(conn, flt: ComplaintFilter, now: datetime, key: str | None =
 
 def _response_histogram(conn, flt: ComplaintFilter, by_agency: bool) -> pd.DataFrame:
     """Columns grp (the agency id, or 0), bin, n: response times of the period's answered
-    complaints. Whole days come from the per-agency roll-up unless the filter narrows by
+    complaints. Whole days come from the per-agency roll-ups unless the filter narrows by
     something else, in which case every day is read from the raw rows."""
     split = _split(conn, flt)
-    rolled = split.days is not None and not flt.beyond_agency
+    rolled = split.rolled is not None and not flt.beyond_agency
     ranges = split.raw if rolled else ((flt.start, flt.end),)
     frames = []
     if ranges:
@@ -175,11 +203,11 @@ def _response_histogram(conn, flt: ComplaintFilter, by_agency: bool) -> pd.DataF
             _raw_where(flt, ranges), Complaint.first_response_at.is_not(None)).group_by(*group, bin_)
         frames.append(to_frame(conn.execute(stmt), columns=["grp", "bin", "n"]))
     if rolled:
-        table = ComplaintDailyResponse
-        column, group = _keyed(table.agency_id if by_agency else None, by_agency)
-        stmt = select(column, table.bin, func.sum(table.n)).where(
-            flt.scope(table), _on_days(table, split.days)).group_by(*group, table.bin)
-        frames.append(to_frame(conn.execute(stmt), columns=["grp", "bin", "n"]))
+        for table, on_dates in _levels(split, ComplaintDailyResponse, ComplaintMonthlyResponse):
+            column, group = _keyed(table.agency_id if by_agency else None, by_agency)
+            stmt = select(column, table.bin, func.sum(table.n)).where(flt.scope(table), on_dates).group_by(
+                *group, table.bin)
+            frames.append(to_frame(conn.execute(stmt), columns=["grp", "bin", "n"]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["grp", "bin", "n"])
 
 
@@ -298,29 +326,43 @@ def by_agency(flt: ComplaintFilter, now: datetime, with_medians: bool = True) ->
 @cache.memoize()
 def trend(flt: ComplaintFilter, tz: str, unit: str) -> pd.DataFrame:
     """Complaints received in the period by local ``unit`` ('day': YYYY-MM-DD text, or 'hour': 0-23)
-    and category. Columns: bucket, category, name_id, name_en, count. Days come from the
-    roll-ups where whole; hours always from the raw rows."""
+    and category. Columns: bucket, category, name_id, name_en, count. Whole days come from the
+    roll-ups (per category and hour when the filter narrows by category at most; per kecamatan,
+    category, agency and status otherwise); hours of a filter by anything else than the
+    category are counted from the raw rows."""
     names = select(ComplaintCategory.id, ComplaintCategory.code, ComplaintCategory.name_id, ComplaintCategory.name_en
                    ).where(ComplaintCategory.city_code == flt.city_code)
     columns = ["bucket", "category", "name_id", "name_en", "count"]
+    by_hour_table = not flt.beyond_category
     with database.engine.connect() as conn:
-        split = _split(conn, flt) if unit == "day" else _Split(None, ((flt.start, flt.end),))
+        split = _split(conn, flt)
+        if unit == "hour" and not by_hour_table:
+            split = _Split(None, None, (), ((flt.start, flt.end),))
         frames = []
         if split.raw:
             bucket = local_date(Complaint.received_at, tz) if unit == "day" else local_hour(Complaint.received_at, tz)
             stmt = select(bucket.label("bucket"), Complaint.category_id, func.count()).where(
                 _raw_where(flt, split.raw)).group_by(bucket, Complaint.category_id)
             frames.append(to_frame(conn.execute(stmt), columns=["bucket", "id", "count"]))
-        if split.days:
-            daily = ComplaintDaily
-            stmt = select(daily.day, daily.category_id, func.sum(daily.received)).where(
-                flt.scope(daily), _on_days(daily, split.days)).group_by(daily.day, daily.category_id)
+        if split.rolled and unit == "day":  # every whole day from a daily table
+            table = ComplaintDailyHour if by_hour_table else ComplaintDaily
+            counted = table.n if by_hour_table else table.received
+            stmt = select(table.day, table.category_id, func.sum(counted)).where(
+                flt.scope(table), table.day >= split.rolled[0], table.day <= split.rolled[1]).group_by(
+                table.day, table.category_id)
             rolled = to_frame(conn.execute(stmt), columns=["bucket", "id", "count"])
             rolled["bucket"] = rolled["bucket"].map(lambda day: str(day)[:10])
             frames.append(rolled)
+        if split.rolled and unit == "hour":
+            for table, on_dates in _levels(split, ComplaintDailyHour, ComplaintMonthlyHour):
+                stmt = select(table.hour, table.category_id, func.sum(table.n)).where(
+                    flt.scope(table), on_dates).group_by(table.hour, table.category_id)
+                frames.append(to_frame(conn.execute(stmt), columns=["bucket", "id", "count"]))
         categories = to_frame(conn.execute(names), columns=["id", "category", "name_id", "name_en"])
     counts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["bucket", "id", "count"])
     counts["count"] = pd.to_numeric(counts["count"])
+    if unit == "hour":
+        counts["bucket"] = pd.to_numeric(counts["bucket"]).astype(int)
     counts = counts.groupby(["bucket", "id"], as_index=False)["count"].sum()
     frame = counts.merge(categories, on="id")[columns]
     frame["count"] = frame["count"].astype(int)

@@ -70,6 +70,11 @@ class ComplaintFilter:
         return and_(*conditions)
 
     @property
+    def beyond_category(self) -> bool:
+        """Whether the filter narrows by anything but the category (the counts per hour are per category only)."""
+        return bool(self.kecamatan or self.agency or self.status)
+
+    @property
     def beyond_agency(self) -> bool:
         """Whether the filter narrows by anything but the agency (the response histograms are per agency only)."""
         return bool(self.kecamatan or self.category or self.status)

@@ -38,21 +38,22 @@ def warning_settings(profile: CityProfile) -> ew.WarningSettings:
 
 
 def _history(conn: Connection, city_code: str, tz: str, first: date, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(daily_cells, hourly_categories) of the local days [first, today), as ``fit_baseline`` reads them."""
-    start, end = local_midnight(first, tz), local_midnight(today, tz)
+    """(daily_cells, hourly_categories) of the local days [first, today), as ``fit_baseline``
+    reads them: from the daily roll-ups when the city has them, else grouped from raw rows."""
     if complaint_rollups.is_built(conn, city_code):
-        d = m.ComplaintDaily
+        d, h = m.ComplaintDaily, m.ComplaintDailyHour
         cells = select(d.day, d.kecamatan_id, d.category_id, func.sum(d.received)).where(
             d.city_code == city_code, d.day >= first, d.day < today, d.kecamatan_id.is_not(None)).group_by(
             d.day, d.kecamatan_id, d.category_id)
+        hours = select(h.day, h.hour, h.category_id, func.sum(h.n)).where(
+            h.city_code == city_code, h.day >= first, h.day < today).group_by(h.day, h.hour, h.category_id)
     else:
-        day = local_day(C.received_at, tz)
+        start, end = local_midnight(first, tz), local_midnight(today, tz)
+        window = (C.city_code == city_code, C.received_at >= start, C.received_at < end)
+        day, hour = local_day(C.received_at, tz), local_hour(C.received_at, tz)
         cells = select(day, C.kecamatan_id, C.category_id, func.count()).where(
-            C.city_code == city_code, C.received_at >= start, C.received_at < end, C.kecamatan_id.is_not(None)
-        ).group_by(day, C.kecamatan_id, C.category_id)
-    day, hour = local_day(C.received_at, tz), local_hour(C.received_at, tz)
-    hours = select(day, hour, C.category_id, func.count()).where(
-        C.city_code == city_code, C.received_at >= start, C.received_at < end).group_by(day, hour, C.category_id)
+            *window, C.kecamatan_id.is_not(None)).group_by(day, C.kecamatan_id, C.category_id)
+        hours = select(day, hour, C.category_id, func.count()).where(*window).group_by(day, hour, C.category_id)
     daily = to_frame(conn.execute(cells), columns=["day", "kecamatan_id", "category_id", "count"])
     hourly = to_frame(conn.execute(hours), columns=["day", "hour", "category_id", "count"])
     for frame in (daily, hourly):

@@ -1,11 +1,13 @@
-"""Daily complaint roll-ups: what a long period's figures are read from.
+"""Complaint roll-ups by local day and month: what a long period's figures are read from.
 
 ``complaint_daily`` holds, per local day of receipt, kecamatan, category, agency and status,
 the counts the period figures add up (``models.ComplaintFigures``); ``complaint_daily_response``
 holds, per local day and agency, a histogram of how long the answered complaints waited for
-their first response (``RESPONSE_BINS``). A period's whole days are read from them; the
-partial days at its edges, and the few figures that depend on the present moment (deadlines
-still ahead), from the raw rows (``queries.complaints``).
+their first response (``RESPONSE_SEGMENTS``); ``complaint_daily_hour`` the complaints per
+category and local hour. Each has a monthly twin summed from it (``complaint_monthly``, ...).
+A period's whole months are read from the monthly tables, its other whole days from the
+daily ones; the partial days at its edges, and the few figures that depend on the present
+moment (deadlines still ahead), from the raw rows (``queries.complaints``).
 
 A day's rows describe its complaints as they are now, so every write to a complaint must
 recompute the days it belongs to, before and after the write, in the same transaction: the
@@ -27,7 +29,7 @@ from sqlalchemy import Connection, and_, case, delete, func, insert, literal, or
 
 from data_sources import models as m
 from data_sources.rules.periods import local_midnight, local_today
-from data_sources.sqlfuncs import grid_cell, local_day, seconds_between
+from data_sources.sqlfuncs import grid_cell, local_day, local_hour, month_start, seconds_between
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,20 @@ def days_condition(days: Iterable[date], tz: str):
                  for first, last in runs])
 
 
+# (daily table, monthly table, key columns, summed columns): how each monthly table follows its daily one
+LEVELS = ((m.ComplaintDaily, m.ComplaintMonthly, DAILY_KEYS, FIGURES),
+          (m.ComplaintDailyResponse, m.ComplaintMonthlyResponse, ("agency_id", "bin"), ("n",)),
+          (m.ComplaintDailyHour, m.ComplaintMonthlyHour, ("category_id", "hour"), ("n",)))
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def _write_days(conn: Connection, city_code: str, tz: str, where) -> None:
     day = local_day(C.received_at, tz)
     keys = [getattr(C, key) for key in DAILY_KEYS]
@@ -144,6 +160,29 @@ def _write_days(conn: Connection, city_code: str, tz: str, where) -> None:
     bins = select(literal(city_code), day, C.agency_id, bin_, func.count()).where(
         C.city_code == city_code, where, C.first_response_at.is_not(None)).group_by(day, C.agency_id, bin_)
     conn.execute(insert(m.ComplaintDailyResponse).from_select(["city_code", "day", "agency_id", "bin", "n"], bins))
+    hour = local_hour(C.received_at, tz)
+    hours = select(literal(city_code), day, C.category_id, hour, func.count()).where(
+        C.city_code == city_code, where).group_by(day, C.category_id, hour)
+    conn.execute(insert(m.ComplaintDailyHour).from_select(["city_code", "day", "category_id", "hour", "n"], hours))
+
+
+def _write_months(conn: Connection, city_code: str, months: Iterable[date] | None) -> None:
+    """Sum the daily tables into the monthly ones for ``months`` (their first days; None: every month)."""
+    months = None if months is None else sorted(set(months))
+    for daily, monthly, keys, sums in LEVELS:
+        where = daily.city_code == city_code
+        if months is not None:
+            if not months:
+                continue
+            conn.execute(delete(monthly).where(monthly.city_code == city_code, monthly.month.in_(months)))
+            where = and_(where, or_(*[and_(daily.day >= first, daily.day < next_month(first)) for first in months]))
+        else:
+            conn.execute(delete(monthly).where(monthly.city_code == city_code))
+        month = month_start(daily.day)
+        key_columns = [getattr(daily, key) for key in keys]
+        rows = select(literal(city_code), month, *key_columns, *[func.sum(getattr(daily, name)) for name in sums]
+                      ).where(where).group_by(month, *key_columns)
+        conn.execute(insert(monthly).from_select(["city_code", "month", *keys, *sums], rows))
 
 
 def refresh_days(conn: Connection, city_code: str, tz: str, days: Iterable[date]) -> int:
@@ -151,9 +190,10 @@ def refresh_days(conn: Connection, city_code: str, tz: str, days: Iterable[date]
     days = sorted(set(days))
     for first in range(0, len(days), 500):
         chunk = days[first:first + 500]
-        for table in (m.ComplaintDaily, m.ComplaintDailyResponse):
-            conn.execute(delete(table).where(table.city_code == city_code, table.day.in_(chunk)))
+        for daily, *_ in LEVELS:
+            conn.execute(delete(daily).where(daily.city_code == city_code, daily.day.in_(chunk)))
         _write_days(conn, city_code, tz, days_condition(chunk, tz))
+    _write_months(conn, city_code, {first_of_month(day) for day in days})
     return len(days)
 
 
@@ -185,9 +225,10 @@ def refresh_changed_since(conn: Connection, city_code: str, tz: str, since: date
 
 def rebuild(conn: Connection, city_code: str, tz: str, now: datetime) -> int:
     """Recompute every roll-up of a city and mark it complete; returns the daily rows written."""
-    for table in (m.ComplaintDaily, m.ComplaintDailyResponse):
-        conn.execute(delete(table).where(table.city_code == city_code))
+    for daily, *_ in LEVELS:
+        conn.execute(delete(daily).where(daily.city_code == city_code))
     _write_days(conn, city_code, tz, true())
+    _write_months(conn, city_code, None)
     conn.execute(delete(m.ComplaintRollupMark).where(m.ComplaintRollupMark.city_code == city_code))
     conn.execute(insert(m.ComplaintRollupMark).values(city_code=city_code, built_at=now))
     return conn.execute(select(func.count()).select_from(m.ComplaintDaily).where(
