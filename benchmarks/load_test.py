@@ -5,12 +5,14 @@
 
 It serves the app under gunicorn as the Procfile does (``--preload``, ``--threads 4``, ``--timeout
 120``, gunicorn.conf.py from the project root; PostgreSQL, the Redis cache, no simulator) on a
-free port of 127.0.0.1, against ``liveroom_bench_<scale>`` (made with ``data_sources.demo`` when
-it does not exist). The app's clock is frozen at the data's own now (its newest complaint), so
-every run sees the same city. Two deviations from a bare Procfile, both as a real deployment
-behind a proxy would have them: ``proxy_hops=1`` with one X-Forwarded-For address per simulated
-browser (the sign-in limits stay on and count each screen's own address), and the overview's
-refresh interval set to ``--interval``.
+free port of 127.0.0.1, against ``liveroom_bench_<scale>`` as the benchmark harness prepares it
+(``benchmarks.scales``: generated once at a fixed clock and reused; without the harness, made
+here with ``data_sources.demo`` when it does not exist). The app's clock is frozen at the clock
+the data was generated at, so every run sees the same city (nothing changes under the screens:
+a map refresh is the patch of a city at rest). Deviations from a bare Procfile: ``proxy_hops=1``
+with one X-Forwarded-For address per simulated browser (as behind a proxy: the sign-in limits
+stay on and count each browser's own address), the overview's refresh interval set to
+``--interval``, the cache in Redis database 5 (``--redis-url``) and no gunicorn control socket.
 
 Each wall screen signs in once with its own device token (``/login/wall``), loads the kiosk
 page as the browser does (page, ``/_dash-layout``, ``/_dash-dependencies``, the pages router,
