@@ -375,6 +375,33 @@ class ComplaintAlert(Base):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class CellCounts:
+    """Located complaints per map cell (``rules.complaint_rollups.CELL_DEGREES`` square: row and
+    column of the grid counted from 90 S and 180 W)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(8))
+    row: Mapped[int] = mapped_column(Integer)
+    col: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintDailyCell(CellCounts, Base):
+    """The located complaints of one local day per map cell: the /complaints map of a long period."""
+
+    __tablename__ = "complaint_daily_cell"
+    __table_args__ = (Index("ix_complaint_daily_cell_city_day", "city_code", "day"),)
+    day: Mapped[date] = mapped_column(Date)
+
+
+class ComplaintMonthlyCell(CellCounts, Base):
+    """``complaint_daily_cell`` summed over one local month (``month``: its first day)."""
+
+    __tablename__ = "complaint_monthly_cell"
+    __table_args__ = (Index("ix_complaint_monthly_cell_city_month", "city_code", "month"),)
+    month: Mapped[date] = mapped_column(Date)
+
+
 class ComplaintRollupMark(Base):
     """A city's complaint roll-ups are complete since ``built_at`` (a rebuild); the queries read
     them only then, and every write path keeps them current in its own transaction."""

@@ -126,3 +126,19 @@ compiles(month_start)(lambda element, compiler, **kw:
                       f"CAST(date_trunc('month', {compiler.process(list(element.clauses)[0], **kw)}) AS DATE)")
 compiles(month_start, "sqlite")(lambda element, compiler, **kw:
                                 f"date({compiler.process(list(element.clauses)[0], **kw)}, 'start of month')")
+
+
+class unindexed(FunctionElement):
+    """The column as it is, but not to be searched by an index on SQLite ("+column"), so the
+    planner takes the index of another condition it would otherwise pass over."""
+
+    inherit_cache = True
+    name = "unindexed"
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+compiles(unindexed)(lambda element, compiler, **kw: compiler.process(list(element.clauses)[0], **kw))
+compiles(unindexed, "sqlite")(lambda element, compiler, **kw: f"+{compiler.process(list(element.clauses)[0], **kw)}")

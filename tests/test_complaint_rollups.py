@@ -55,7 +55,16 @@ def _figures(url: str, query_context, params: dict) -> dict:
         "by_agency": complaints.by_agency(flt, NOW),
         "trend": complaints.trend(flt, TZ, "day"),
         "trend_hour": complaints.trend(flt, TZ, "hour"),
+        "locations": complaints.locations(flt, max_points=500),  # the test city's grid at every size
+        "locations_coarse": _coarse_locations(flt),
     }
+
+
+def _coarse_locations(flt) -> dict:
+    """The map's grid drawn at the roll-ups' cell size, as for a city of over 100,000 complaints."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(complaints, "_grid_size", lambda points: rollups.CELL_DEGREES)
+        return complaints.locations(flt, max_points=100)
 
 
 def _raw_figures(url: str, query_context, params: dict) -> dict:
@@ -76,6 +85,13 @@ def _assert_same(rolled: dict, raw: dict) -> None:
     assert rolled["summary"] == raw["summary"]
     for name in ("by_kecamatan", "by_category", "by_agency", "trend", "trend_hour"):
         pd.testing.assert_frame_equal(rolled[name], raw[name], check_dtype=False, obj=name)
+    for name in ("locations", "locations_coarse"):
+        located, located_raw = rolled[name], raw[name]
+        assert {k: v for k, v in located.items() if k != "frame"} == {
+            k: v for k, v in located_raw.items() if k != "frame"}
+        order = ["lat", "lon"]
+        pd.testing.assert_frame_equal(located["frame"].sort_values(order, ignore_index=True),
+                                      located_raw["frame"].sort_values(order, ignore_index=True), check_dtype=False)
 
 
 ROLLUP_QUERIES = [
@@ -85,6 +101,8 @@ ROLLUP_QUERIES = [
     f"SELECT {when}, agency_id, bin, n FROM complaint_{level}_response ORDER BY 1, 2, 3" for when, level in (
         ("day", "daily"), ("month", "monthly"))] + [
     f"SELECT {when}, category_id, hour, n FROM complaint_{level}_hour ORDER BY 1, 2, 3" for when, level in (
+        ("day", "daily"), ("month", "monthly"))] + [
+    f"SELECT {when}, row, col, n FROM complaint_{level}_cell ORDER BY 1, 2, 3" for when, level in (
         ("day", "daily"), ("month", "monthly"))]
 
 

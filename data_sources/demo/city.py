@@ -64,7 +64,8 @@ def clear_city(engine: Engine, city_code: str) -> None:
             s.execute(delete(model).where(model.complaint_id.in_(complaint_ids)))
         s.execute(delete(m.Complaint).where(m.Complaint.city_code == city_code))
         for model in (m.ComplaintDaily, m.ComplaintDailyResponse, m.ComplaintDailyHour, m.ComplaintMonthly,
-                      m.ComplaintMonthlyResponse, m.ComplaintMonthlyHour, m.ComplaintRollupMark, m.ComplaintAlert):
+                      m.ComplaintMonthlyResponse, m.ComplaintMonthlyHour, m.ComplaintDailyCell, m.ComplaintMonthlyCell,
+                      m.ComplaintRollupMark, m.ComplaintAlert):
             s.execute(delete(model).where(model.city_code == city_code))
         for model in (m.KpiValue, m.KpiValueRevision):
             s.execute(delete(model).where(model.kpi_id.in_(

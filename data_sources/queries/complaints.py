@@ -14,16 +14,16 @@ from data_sources.clock import as_datetime
 from data_sources.db import database
 from data_sources.rules.flags import amber_condition, open_condition, red_condition
 from data_sources.rules.flags import red_condition as _overdue
-from data_sources.models import (Agency, Complaint, ComplaintCategory, ComplaintDaily, ComplaintDailyHour,
-                                 ComplaintDailyResponse, ComplaintMonthly, ComplaintMonthlyHour,
-                                 ComplaintMonthlyResponse, Region)
+from data_sources.models import (Agency, Complaint, ComplaintCategory, ComplaintDaily, ComplaintDailyCell,
+                                 ComplaintDailyHour, ComplaintDailyResponse, ComplaintMonthly, ComplaintMonthlyCell,
+                                 ComplaintMonthlyHour, ComplaintMonthlyResponse, Region)
 from data_sources.rules import complaint_rollups as rollups
 from data_sources.rules.periods import local_midnight, local_today
 from data_sources.rules.privacy import MASK, mask_complaint_text, mask_text
 from data_sources.queries.filters import ComplaintFilter
 from data_sources.frames import to_frame
 from data_sources.runtime import cache
-from data_sources.sqlfuncs import grid_cell, local_date, local_hour
+from data_sources.sqlfuncs import local_date, local_hour, unindexed
 
 _OPEN = open_condition()
 
@@ -146,14 +146,14 @@ def _keyed(column, key: str | None):
 def _not_judged_yet(conn, flt: ComplaintFilter, now: datetime, key: str | None, days: tuple[date, date]) -> pd.Series:
     """Per key, the unanswered complaints of ``days`` whose deadline is still ahead of now: the
     one period figure that depends on the present, read from the few such rows (the partial
-    index of unanswered complaints by deadline; SQLite is told to use it, since it would
-    rather walk a year of receipts)."""
+    index of unanswered complaints by deadline; SQLite is kept off the receipt-time index,
+    which it would rather walk for a year of receipts)."""
     column, group = _keyed(getattr(Complaint, key) if key else None, key)
-    tz = flt.period.tz
+    tz, received = flt.period.tz, unindexed(Complaint.received_at)
     stmt = select(column, func.count().label("ahead")).where(
         flt.scope(), Complaint.first_response_at.is_(None), Complaint.response_due_at >= now,
-        rollups.received_between(local_midnight(days[0], tz), local_midnight(days[1] + timedelta(days=1), tz))
-    ).group_by(*group).with_hint(Complaint, "INDEXED BY ix_complaints_unanswered_due", "sqlite")
+        received >= local_midnight(days[0], tz), received < local_midnight(days[1] + timedelta(days=1), tz)
+    ).group_by(*group)
     return to_frame(conn.execute(stmt), columns=["key", "ahead"]).set_index("key")["ahead"]
 
 
@@ -380,22 +380,42 @@ def locations(flt: ComplaintFilter, max_points: int = 4000) -> dict:
     """Where the period's complaints are. Up to ``max_points`` complaints come back as points
     (columns: lat, lon, category, status); more come back aggregated in SQL on a grid
     (columns: lat, lon, count at each cell's centre), so the map stays smooth at a million.
-    Returns {"mode": "points" | "grid", "total": n, "cell_degrees": size | None, "frame": DataFrame}."""
-    where = and_(flt.received_in_period(), Complaint.lat.is_not(None), Complaint.lon.is_not(None))
+    Returns {"mode": "points" | "grid", "total": n, "cell_degrees": size | None, "frame": DataFrame}.
+    A period without a filter reads its whole days from the roll-ups per map cell, and so
+    does its grid when that is drawn at their cell size (over 100,000 complaints)."""
+    located = and_(Complaint.lat.is_not(None), Complaint.lon.is_not(None))
     with database.engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(Complaint).where(where)).scalar_one()
+        split = _split(conn, flt)
+        if not split.rolled or any(getattr(flt, name) for name in ("kecamatan", "category", "agency", "status")):
+            split = _Split(None, None, (), ((flt.start, flt.end),))
+        levels = _levels(split, ComplaintDailyCell, ComplaintMonthlyCell)
+        raw = and_(_raw_where(flt, split.raw), located) if split.raw else None
+        total = sum(conn.execute(select(func.coalesce(func.sum(table.n), 0)).where(
+            table.city_code == flt.city_code, on_dates)).scalar_one() for table, on_dates in levels)
+        if raw is not None:
+            total += conn.execute(select(func.count()).select_from(Complaint).where(raw)).scalar_one()
         if total <= max_points:
             rows = conn.execute(
                 select(Complaint.lat, Complaint.lon, ComplaintCategory.code, Complaint.status)
-                .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id).where(where)
+                .join(ComplaintCategory, ComplaintCategory.id == Complaint.category_id)
+                .where(flt.received_in_period(), located)
             ).all()
             frame = pd.DataFrame(rows, columns=["lat", "lon", "category", "status"])
             return {"mode": "points", "total": total, "cell_degrees": None, "frame": frame}
         size = _grid_size(total)
-        row_cell = grid_cell(Complaint.lat + 90.0, size).label("row")
-        col_cell = grid_cell(Complaint.lon + 180.0, size).label("col")
-        cells = conn.execute(select(row_cell, col_cell, func.count()).where(where).group_by(row_cell, col_cell)).all()
-    frame = pd.DataFrame(cells, columns=["row", "col", "count"])
+        if size != rollups.CELL_DEGREES:  # the roll-ups are counted on the coarsest grid only
+            levels, raw = [], and_(flt.received_in_period(), located)
+        parts = []
+        if raw is not None:
+            row_cell, col_cell = rollups.grid_row(Complaint.lat, size).label("row"), rollups.grid_col(
+                Complaint.lon, size).label("col")
+            parts.append(conn.execute(select(row_cell, col_cell, func.count()).where(raw).group_by(
+                row_cell, col_cell)).all())
+        for table, on_dates in levels:
+            parts.append(conn.execute(select(table.row, table.col, func.sum(table.n)).where(
+                table.city_code == flt.city_code, on_dates).group_by(table.row, table.col)).all())
+    cells = pd.DataFrame([row for part in parts for row in part], columns=["row", "col", "count"])
+    frame = cells.astype({"count": int}).groupby(["row", "col"], as_index=False)["count"].sum()
     frame["lat"] = (frame.pop("row") + 0.5) * size - 90.0
     frame["lon"] = (frame.pop("col") + 0.5) * size - 180.0
     return {"mode": "grid", "total": total, "cell_degrees": size, "frame": frame[["lat", "lon", "count"]]}

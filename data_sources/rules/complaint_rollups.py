@@ -139,7 +139,18 @@ def days_condition(days: Iterable[date], tz: str):
 # (daily table, monthly table, key columns, summed columns): how each monthly table follows its daily one
 LEVELS = ((m.ComplaintDaily, m.ComplaintMonthly, DAILY_KEYS, FIGURES),
           (m.ComplaintDailyResponse, m.ComplaintMonthlyResponse, ("agency_id", "bin"), ("n",)),
-          (m.ComplaintDailyHour, m.ComplaintMonthlyHour, ("category_id", "hour"), ("n",)))
+          (m.ComplaintDailyHour, m.ComplaintMonthlyHour, ("category_id", "hour"), ("n",)),
+          (m.ComplaintDailyCell, m.ComplaintMonthlyCell, ("row", "col"), ("n",)))
+
+CELL_DEGREES = 0.004  # the map grid of a long period (about 440 m; ``queries.complaints.locations``)
+
+
+def grid_row(lat, size: float = CELL_DEGREES):
+    return grid_cell(lat + 90.0, size)
+
+
+def grid_col(lon, size: float = CELL_DEGREES):
+    return grid_cell(lon + 180.0, size)
 
 
 def first_of_month(day: date) -> date:
@@ -164,6 +175,10 @@ def _write_days(conn: Connection, city_code: str, tz: str, where) -> None:
     hours = select(literal(city_code), day, C.category_id, hour, func.count()).where(
         C.city_code == city_code, where).group_by(day, C.category_id, hour)
     conn.execute(insert(m.ComplaintDailyHour).from_select(["city_code", "day", "category_id", "hour", "n"], hours))
+    row, col = grid_row(C.lat), grid_col(C.lon)
+    cells = select(literal(city_code), day, row, col, func.count()).where(
+        C.city_code == city_code, where, C.lat.is_not(None), C.lon.is_not(None)).group_by(day, row, col)
+    conn.execute(insert(m.ComplaintDailyCell).from_select(["city_code", "day", "row", "col", "n"], cells))
 
 
 def _write_months(conn: Connection, city_code: str, months: Iterable[date] | None) -> None:
