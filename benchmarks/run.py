@@ -91,7 +91,8 @@ def _map_refresh(client, dependency: dict, view: browser.View, repeat: int) -> d
     return measure.callback(client, body, repeat)
 
 
-def run(scale: str, database: str, repeat: int, common_repeat: int, prepare: str) -> list[dict]:
+def run(scale: str, database: str, repeat: int, common_repeat: int, prepare: str,
+        raw_sample_hours: int | None = None) -> list[dict]:
     started = time.perf_counter()
     host = machine()
     url = scales.database_url(scale, database)
@@ -101,7 +102,7 @@ def run(scale: str, database: str, repeat: int, common_repeat: int, prepare: str
             raise SystemExit(f"--skip-generate: {url} holds no generated scale; run without it first")
         facts |= {"generated_now": False}
     else:
-        facts = scales.prepare(scale, database, regenerate=prepare == "regenerate")
+        facts = scales.prepare(scale, database, regenerate=prepare == "regenerate", raw_sample_hours=raw_sample_hours)
     prepared = time.perf_counter() - started
     print(f"{scale}/{database}: database ready in {prepared:.1f} s "
           f"({'generated' if facts['generated_now'] else 'reused'})", flush=True)
@@ -186,8 +187,11 @@ def main(argv: list[str] | None = None) -> int:
                        help="reuse the scale's database as it is (fail if it was never generated)")
     group.add_argument("--regenerate", action="store_const", dest="prepare", const="regenerate")
     parser.add_argument("--no-report", action="store_true", help="measure only; leave results.json and RESULTS.md")
+    parser.add_argument("--raw-sample-hours", type=int,
+                        help="hours of one-minute device samples to generate instead of the scale's (the report says so)")
     args = parser.parse_args(argv)
-    records = run(args.scale, args.database, args.repeat, args.common_repeat, args.prepare or "reuse")
+    records = run(args.scale, args.database, args.repeat, args.common_repeat, args.prepare or "reuse",
+                  args.raw_sample_hours)
     run_record = records[-1]
     print(f"{args.scale}/{args.database}: {len(records) - 1} records in {run_record['wall_seconds']:.1f} s "
           f"(database {run_record['prepare_seconds']:.1f} s)")

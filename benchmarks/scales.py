@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -54,8 +54,15 @@ def _schema_head() -> str:
     return ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini"))).get_current_head()
 
 
-def _wanted(scale: str) -> dict:
-    return {"scale": scale, **asdict(SCALES[scale]), "now": FIXED_NOW.isoformat(), "schema": _schema_head()}
+def size_of(scale: str, raw_sample_hours: int | None = None) -> Scale:
+    """The scale's sizes, with fewer (or more) hours of raw device samples when asked."""
+    size = SCALES[scale]
+    return size if raw_sample_hours is None else replace(size, raw_sample_hours=raw_sample_hours)
+
+
+def _wanted(scale: str, raw_sample_hours: int | None = None) -> dict:
+    return {"scale": scale, **asdict(size_of(scale, raw_sample_hours)), "now": FIXED_NOW.isoformat(),
+            "schema": _schema_head()}
 
 
 def _marker(url: str) -> dict | None:
@@ -100,16 +107,16 @@ def _mark(url: str, facts: dict) -> None:
     engine.dispose()
 
 
-def prepare(scale: str, database: str, regenerate: bool = False) -> dict:
+def prepare(scale: str, database: str, regenerate: bool = False, raw_sample_hours: int | None = None) -> dict:
     """The scale's database, generated unless it already holds it; returns its marker facts
     (with ``generated_now``: whether this run generated it, and the seconds it took)."""
     url = database_url(scale, database)
-    wanted = _wanted(scale)
+    wanted = _wanted(scale, raw_sample_hours)
     found = _marker(url)
     if not regenerate and found and all(found.get(k) == v for k, v in wanted.items()):
         return found | {"generated_now": False}
     _fresh(scale, database, url)
-    size = SCALES[scale]
+    size = size_of(scale, raw_sample_hours)
     started = time.perf_counter()
     command = [sys.executable, "-m", "data_sources.demo", "--complaints", str(size.complaints), "--days", str(size.days),
                "--cameras", str(size.cameras), "--access-points", str(size.access_points),
