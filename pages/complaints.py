@@ -269,7 +269,7 @@ def _trend_figure(params, unit: str):
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
 def update_trend_by_day(params: Data, _n):
     try:
-        return _trend_figure(params, "day"), None
+        return ctx.built("trend", lambda: _trend_figure(params, "day").to_dict(), params, "day"), None
     except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, ctx.language())
 
@@ -277,7 +277,7 @@ def update_trend_by_day(params: Data, _n):
 @callback(Output(IDS["trend_hour"], "figure"), Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
 def update_trend_by_hour(params: Data, _n):
     try:
-        return _trend_figure(params, "hour")
+        return ctx.built("trend", lambda: _trend_figure(params, "hour").to_dict(), params, "hour")
     except FAILURES:
         return dash.no_update  # the day trend's message already says the trend query failed
 
@@ -326,11 +326,17 @@ def update_agency_table(params: Data, _n):
           Input(IDS["filter"], "data"), Input(IDS["refresh"], "n_intervals"))
 def update_red_flags(params: Data, _n):
     lang, profile = ctx.language(), ctx.current_profile()
+
+    def listed():
+        found = complaints.red_flags(_filter(params), ctx.now_bucket(), reveal=ctx.may("personal_data"))
+        return found["total"], red_flag_rows(found["frame"], lang=lang, tz=profile.timezone,
+                                             tz_label=profile.timezone_label)
+
     try:
-        result = complaints.red_flags(_filter(params), ctx.now_bucket(), reveal=ctx.may("personal_data"))
+        total, rows = ctx.built("red-flags", listed, params)
     except FAILURES as exc:
         return dash.no_update, error_panel(type(exc).__name__, lang)
-    rows = red_flag_rows(result["frame"], lang=lang, tz=profile.timezone, tz_label=profile.timezone_label)
+    result = {"total": total}
     if not result["total"]:
         return rows, dbc.Badge(t("complaints.red_list.none", lang), color="success")
     count = t("complaints.red_list.count", lang, shown=formatting.number(len(rows), lang),
