@@ -97,6 +97,10 @@ class WarningSettings:
       its share of all complaints.
     - ``min_daily_level``: floor of a category's city-wide complaints per day, so a category
       absent from the window is still expected (rarely) rather than never.
+    - ``recent_days`` / ``recent_prior``: each category's level is scaled to what its last
+      ``recent_days`` days held against what the whole window's level expected of them (with
+      ``recent_prior`` pseudo-complaints on both sides), so a level that moved within the window
+      (the rainy season began) is followed within days instead of raising alerts; 0 turns it off.
     - ``keep_factor``: hysteresis. An excess whose scan rate is below alpha x keep_factor
       (not enough to raise) still counts as seen for an active alert of its key, so an alert
       does not clear and re-raise while the same complaints slide from one window into the
@@ -117,6 +121,8 @@ class WarningSettings:
     min_daily_level: float = 0.1
     max_outlier_share: float = 0.2
     keep_factor: float = 1000.0
+    recent_days: int = 14
+    recent_prior: float = 10.0
 
     @classmethod
     def from_mapping(cls, block: Mapping | None) -> "WarningSettings":
@@ -374,6 +380,13 @@ def _fit_once(hourly, cells, dow, settings):
             raw = totals[:, on].sum(axis=1)
             level[:, d] = (raw + settings.level_prior_days * group_mean) / (n + settings.level_prior_days)
     level = np.maximum(level, settings.min_daily_level)
+    if settings.recent_days and totals.shape[1] > settings.recent_days:
+        # a level that moved within the window (the rainy season began, a new channel opened):
+        # scale each category to what its last days held against what the level expected of them
+        recent = slice(totals.shape[1] - settings.recent_days, None)
+        observed, expected = totals[:, recent].sum(axis=1), level[:, dow[recent]].sum(axis=1)
+        level = level * ((observed + settings.recent_prior) / (expected + settings.recent_prior))[:, None]
+        level = np.maximum(level, settings.min_daily_level)
 
     day_type = _day_type(dow)
     profile = np.zeros((n_cats, 2, 24))
