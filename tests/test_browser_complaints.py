@@ -150,3 +150,60 @@ def test_no_personal_data_reaches_a_leadership_page(live_app, city_db):
     shown = json.dumps(flags, ensure_ascii=False) + dash_duo.driver.find_element("tag name", "body").text
     assert [s for s in secrets if s in shown] == []
     assert "[disamarkan]" in shown
+
+
+def test_a_burst_is_listed_on_complaints_filters_with_one_click_and_named_in_the_briefing(live_app, writable_city):
+    """The early warning on /complaints: the running burst with its sentence and the rule in one
+    sentence; its link filters the page to its category and kecamatan; the briefing names it;
+    in English too, and on a phone."""
+    from sqlalchemy import create_engine
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from cities import load_profile
+    from data_sources import clock
+    from data_sources.demo.burst import inject
+    from data_sources.rules.burst_watch import BurstWatch
+    from tests.browser import save_screenshot, scroll_sizes, set_viewport, wait_for_page
+
+    profile, now = load_profile("kota_tangerang"), clock.utcnow()
+    engine = create_engine(writable_city)
+    try:
+        inject(engine, profile, "Periuk", "banjir", 30, 45, now=now, seed=2)
+        with engine.begin() as conn:
+            assert BurstWatch(profile).run(conn, now)["raised"] == 1
+    finally:
+        engine.dispose()
+    dash_duo = live_app(writable_city, boundaries_dir=None)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/complaints?period=today")
+    item = dash_duo.wait_for_element(".complaints-alerts-card .alert-item-running", timeout=20)
+    assert "Lonjakan aduan Banjir dan genangan di Periuk: 30 dalam" in item.text and "berlangsung" in item.text
+    assert "uji Poisson" in dash_duo.find_element(".complaints-alerts-card .hint").text
+    save_screenshot(driver, "complaints-alerts-1920x1080")
+    item.find_element("css selector", "a.alert-link").click()
+    periuk = next(k.code for k in profile.kecamatan if k.name == "Periuk")
+    WebDriverWait(driver, 15).until(lambda d: "category=banjir" in d.current_url and f"kecamatan={periuk}" in d.current_url)
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "const v = document.querySelector('[data-kpi=\"complaints_period\"]'); return v && v.textContent.trim()") not in
+        (None, ""))
+    assert "period=custom" in driver.current_url
+    assert dash_duo.find_element('[data-kpi="complaints_period"]').text == "30"  # the burst's own complaints
+    driver.get(dash_duo.server_url + "/briefing?period=7d")
+    sentences = dash_duo.wait_for_element("#briefing-sentences-complaints li", timeout=20)
+    WebDriverWait(driver, 20).until(lambda d: "Lonjakan aduan dalam periode ini: Banjir dan genangan di Periuk" in
+                                    d.find_element("css selector", "#briefing-sentences-complaints").text)
+    assert sentences.is_displayed()
+    driver.get(dash_duo.server_url + "/set-language/en")
+    driver.get(dash_duo.server_url + "/complaints?period=today")
+    english = dash_duo.wait_for_element(".complaints-alerts-card .alert-item-running", timeout=20)
+    assert "Spike in Flooding" in english.text or "Spike in Flood" in english.text
+    assert "running" in english.text and "Poisson test" in dash_duo.find_element(".complaints-alerts-card .hint").text
+    set_viewport(driver, 390, 844)
+    driver.get(dash_duo.server_url + "/complaints?period=today")
+    narrow = dash_duo.wait_for_element(".complaints-alerts-card .alert-item-running", timeout=20)
+    wait_for_page(driver)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", narrow)
+    save_screenshot(driver, "complaints-alerts-en-390")
+    sizes = scroll_sizes(driver)
+    assert sizes["sw"] <= sizes["cw"], sizes  # nothing wider than the phone
+    assert dash_duo.get_logs() == []
