@@ -135,6 +135,7 @@ def record(steps: list[dict], limit_ms: float, **run) -> dict:
         "screens_held": held, "p95_ms": at.get("p95_ms"), "errors": at.get("errors"),
         "rps": at.get("rps"), "p50_ms": at.get("p50_ms"), "p99_ms": at.get("p99_ms"),
         "cpu_percent": at.get("server_cpu_percent"), "rss_mb": at.get("server_rss_mb"),
+        "machine_cpu_percent": at.get("machine_cpu_percent"), "load_average": at.get("load_average"),
         "errors_total": sum(s.get("errors", 0) for s in steps), "first_failing_step": failing,
         "limit_ms": limit_ms, "steps": steps,
     }

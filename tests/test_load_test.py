@@ -55,6 +55,7 @@ def test_the_record_reports_the_held_step_and_every_step():
         assert key in result
     assert result["screens_held"] == 25 and result["p95_ms"] == 150 and result["errors"] == 0
     assert result["first_failing_step"] == 50 and result["steps"] == steps
+    assert result["load_average"] == 1.0 and result["machine_cpu_percent"] == 80.0  # the shared machine's state
     none_held = record([_step(10, 900)], 500, scale="small", database="postgresql")
     assert none_held["screens_held"] == 0 and none_held["p95_ms"] == 900
 
