@@ -103,13 +103,23 @@ def update_alerts(_n):
 
 @callback(Output(IDS["complaint_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_complaint_tiles(_n):
-    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
-    specs = {"red_flags": "overdue", "complaints_open": "open", "complaints_today": "today"}
+    lang = ctx.language()
     try:
-        counts = complaints.headline_counts(profile.code, local_day_start(now, profile.timezone), now)
-        common = ctx.freshness(sources.source_status(profile.code), "complaints")
+        return ctx.built("wall-complaint-tiles", _complaint_tiles)
     except SQLAlchemyError as exc:
-        return [error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang) for kpi in specs]
+        return [error_tile(kpi, t(f"tile.{kpi}", lang), type(exc).__name__, lang) for kpi in COMPLAINT_TILES]
+
+
+# Every wall screen of a city shows the same tiles and lists: each is built once per language,
+# theme and clock bucket (``ctx.built``) and handed to every screen that asks within it.
+COMPLAINT_TILES = {"red_flags": "overdue", "complaints_open": "open", "complaints_today": "today"}
+
+
+def _complaint_tiles():
+    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
+    specs = COMPLAINT_TILES
+    counts = complaints.headline_counts(profile.code, local_day_start(now, profile.timezone), now)
+    common = ctx.freshness(sources.source_status(profile.code), "complaints")
     red = counts["overdue"]
     return [
         kpi_tile("red_flags", t("tile.red_flags", lang), formatting.number(red, lang),
@@ -122,14 +132,20 @@ def update_complaint_tiles(_n):
 
 @callback(Output(IDS["device_tiles"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_device_tiles(_n):
+    lang = ctx.language()
+    try:
+        return ctx.built("wall-device-tiles", _device_tiles)
+    except SQLAlchemyError as exc:
+        return [error_tile(_device_tile(k), t(f"tile.{_device_tile(k)}", lang), type(exc).__name__, lang)
+                for k in ctx.device_kinds()]
+
+
+def _device_tiles():
     lang, profile = ctx.language(), ctx.current_profile()
     kinds = ctx.device_kinds()
-    try:
-        counts = devices.state_counts(profile.code)
-        status = sources.source_status(profile.code)
-        keys = {kind: ctx.stalest_source(status, devices.source_keys(profile.code, kind)) for kind in kinds}
-    except SQLAlchemyError as exc:
-        return [error_tile(_device_tile(k), t(f"tile.{_device_tile(k)}", lang), type(exc).__name__, lang) for k in kinds]
+    counts = devices.state_counts(profile.code)
+    status = sources.source_status(profile.code)
+    keys = {kind: ctx.stalest_source(status, devices.source_keys(profile.code, kind)) for kind in kinds}
     tiles = []
     for kind in kinds:
         kpi = _device_tile(kind)
@@ -153,13 +169,18 @@ def _count(shown: int, total: int, lang: str) -> html.Span:
 @callback(Output(IDS["kpi_tile"], "children"), Output(IDS["kpis_off"], "children"), Output(IDS["kpis_off_count"], "children"),
           Output(IDS["kpis_off_age"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_kpis(_n):
-    lang, profile = ctx.language(), ctx.current_profile()
+    lang = ctx.language()
     try:
-        kpi_status = kpis.status(profile.code)
-        status = sources.source_status(profile.code)
+        return ctx.built("wall-kpis", _kpis)
     except SQLAlchemyError as exc:
         reason = type(exc).__name__
         return error_tile("kpis_off_target", t("services.off_target_count", lang), reason, lang), error_panel(reason, lang), None, None
+
+
+def _kpis():
+    lang, profile = ctx.language(), ctx.current_profile()
+    kpi_status = kpis.status(profile.code)
+    status = sources.source_status(profile.code)
     off = kpi_status["off_target"]
     tile = kpi_tile("kpis_off_target", t("services.off_target_count", lang), formatting.number(off, lang),
                     detail=t("tile.of_total", lang, total=formatting.number(kpi_status["total"], lang)),
@@ -171,12 +192,16 @@ def update_kpis(_n):
 @callback(Output(IDS["red_flags"], "children"), Output(IDS["red_flags_count"], "children"),
           Output(IDS["red_flags_age"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_red_flags(_n):
-    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
     try:
-        result = complaints.red_flags(parse_filter({}, profile, now), now, limit=LIST_ROWS)
-        status = sources.source_status(profile.code)
+        return ctx.built("wall-red-flags", _red_flags)
     except SQLAlchemyError as exc:
-        return error_panel(type(exc).__name__, lang), None, None
+        return error_panel(type(exc).__name__, ctx.language()), None, None
+
+
+def _red_flags():
+    lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now_bucket()
+    result = complaints.red_flags(parse_filter({}, profile, now), now, limit=LIST_ROWS)
+    status = sources.source_status(profile.code)
     count = _count(len(result["frame"]), result["total"], lang) if result["total"] else None
     return red_flag_list(result["frame"], result["total"], lang), count, _age(status, "complaints", lang)
 
@@ -184,14 +209,18 @@ def update_red_flags(_n):
 @callback(Output(IDS["devices_down"], "children"), Output(IDS["devices_down_count"], "children"),
           Output(IDS["devices_down_age"], "children"), Input(IDS["refresh"], "n_intervals"))
 def update_devices_down(_n):
+    try:
+        return ctx.built("wall-devices-down", _devices_down)
+    except SQLAlchemyError as exc:
+        return error_panel(type(exc).__name__, ctx.language()), None, None
+
+
+def _devices_down():
     lang, profile, now = ctx.language(), ctx.current_profile(), ctx.now()
     kinds = ctx.device_kinds()
-    try:
-        results = {kind: devices.down_list(profile.code, kind, ctx.now_bucket(), limit=LIST_ROWS) for kind in kinds}
-        status = sources.source_status(profile.code)
-        key = ctx.stalest_source(status, [k for kind in kinds for k in devices.source_keys(profile.code, kind)])
-    except SQLAlchemyError as exc:
-        return error_panel(type(exc).__name__, lang), None, None
+    results = {kind: devices.down_list(profile.code, kind, ctx.now_bucket(), limit=LIST_ROWS) for kind in kinds}
+    status = sources.source_status(profile.code)
+    key = ctx.stalest_source(status, [k for kind in kinds for k in devices.source_keys(profile.code, kind)])
     total = sum(r["total"] for r in results.values())
     shown = down_device_list({kind: r["frame"] for kind, r in results.items()}, now, lang)
     count = _count(sum(len(r["frame"]) for r in results.values()), total, lang) if total else None

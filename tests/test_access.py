@@ -56,6 +56,7 @@ ENDPOINTS = {
     "/api/complaints/summary": ("/api/complaints/summary", PEOPLE),
     "/api/complaints/<any('by-kecamatan', 'by-category', 'by-agency'):name>": ("/api/complaints/by-agency", PEOPLE),
     "/api/complaints/red-flags": ("/api/complaints/red-flags?limit=3", PEOPLE),
+    "/api/complaints/alerts": ("/api/complaints/alerts?period=7d", PEOPLE),
     "/api/open311/v2/services.json": ("/api/open311/v2/services.json", PEOPLE),
     "/api/open311/v2/requests.json": ("/api/open311/v2/requests.json", PEOPLE),
     "/api/devices/states": ("/api/devices/states", PEOPLE),

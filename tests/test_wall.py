@@ -234,10 +234,11 @@ def test_a_refresh_patches_the_maps_in_place_instead_of_rebuilding_them(city_db)
     app = create_app(test_settings(city_db))
     overview = sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/")]
     with app.server.test_request_context("/"):
-        first, built, message, _age, token = overview.update_map(0, None, ["complaints", "cctv", "wifi"])
+        first, built, message, _age, token, outlined = overview.update_map(0, None, ["complaints", "cctv", "wifi"])
         assert isinstance(first, dict) and len(first["data"]) == 5 and built["zoom"] > 0 and message is None
         assert built["traces"] == {"complaints": [0], "cctv": [1, 2], "wifi": [3, 4]}
-        again, built_again, _, _, _ = overview.update_map(1, built, ["complaints"], 1.0, token)
+        assert outlined == ""  # no burst running: no kecamatan outlined
+        again, built_again, _, _, _, _ = overview.update_map(1, built, ["complaints"], 1.0, token, outlined)
         assert isinstance(again, Patch) and built_again is dash.no_update
         assert {tuple(op["location"]) for op in again.to_plotly_json()["operations"]} >= {("data", 0, "lat")}
 

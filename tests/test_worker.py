@@ -49,7 +49,8 @@ def test_open311_sources_are_pulled_on_their_interval_and_a_dead_server_is_only_
         jobs = {name: (job, seconds) for name, job, seconds in
                 worker.jobs(probe_interval=60, state_interval=30, rollup_interval=300)}
         assert {name: seconds for name, (_, seconds) in jobs.items()} == {
-            "probe": 60, "states": 30, "roll-ups": 300, "retention": 3600, f"open311 {KEY}": 120}
+            "probe": 60, "states": 30, "roll-ups": 300, "retention": 3600, "early warning": 60,
+            f"open311 {KEY}": 120}
         assert "probe" not in {name for name, _, _ in worker.jobs(probe_interval=0, state_interval=30,
                                                                   rollup_interval=300)}
         line = jobs[f"open311 {KEY}"][0]()  # returns its report; raises nothing

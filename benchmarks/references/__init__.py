@@ -74,6 +74,7 @@ FAMILIES: dict[str, tuple[Callable, Callable]] = {
     "briefing_complaints": _both(c.floor_briefing, c.common_briefing),
     "briefing_per_day": _both(c.floor_received_per_day, c.common_received_per_day),
     "briefing_uptime": _both(d.floor_briefing_uptime, d.common_briefing_uptime),
+    "alerts": _both(c.floor_alerts, c.common_alerts),
 }
 
 FAMILY_OF: dict[str, str | None] = {
@@ -82,6 +83,7 @@ FAMILY_OF: dict[str, str | None] = {
     "kiosk-alert.data": "red_signature",
     "kiosk-config.data": None,
     # the wall overview (/)
+    "overview-alerts.children": "alerts",
     "overview-complaint-tiles.children": "headline_counts",
     "overview-device-tiles.children": "device_states",
     "overview-kpi-tile.children": "kpi_status",
@@ -103,6 +105,7 @@ FAMILY_OF: dict[str, str | None] = {
     "complaints-red-grid.rowData": "red_list",
     "complaints-download.data": "agency_table",
     "complaints-red-download.data": "red_list",
+    "complaints-alerts.children": "alerts",
     # /cctv and /wifi
     "<kind>-tiles.children": "device_summary",
     "<kind>-map.figure": "device_points",

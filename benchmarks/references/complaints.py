@@ -325,3 +325,18 @@ def common_received_per_day(conn, ask: Ask) -> pd.DataFrame:
     data = _city(read_complaints(conn), ask)
     data = data[(data["received_at"] >= pd.Timestamp(ask.previous_start)) & (data["received_at"] < pd.Timestamp(ask.end))]
     return _local(data["received_at"], ask.tz).dt.date.value_counts().sort_index().reset_index()
+
+
+def floor_alerts(conn, ask: Ask) -> pd.DataFrame:
+    """The bursts running now, with their category (the wall's banner)."""
+    return frame(conn, "SELECT a.id, c.code, a.region_ids, a.observed, a.expected, a.window_hours FROM complaint_alerts a "
+                       "JOIN complaint_categories c ON c.id = a.category_id WHERE a.city_code = :city "
+                       "AND a.cleared_at IS NULL ORDER BY a.raised_at DESC", **_params(ask))
+
+
+def common_alerts(conn, ask: Ask) -> pd.DataFrame:
+    alerts = pd.read_sql(text_of("SELECT * FROM complaint_alerts"), conn)
+    categories = pd.read_sql(text_of("SELECT id, code FROM complaint_categories"), conn)
+    running = alerts[(alerts["city_code"] == ask.city) & alerts["cleared_at"].isna()]
+    return running.merge(categories, left_on="category_id", right_on="id").sort_values("raised_at", ascending=False)
+

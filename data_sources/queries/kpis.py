@@ -97,6 +97,7 @@ def summarise(defs: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+@cache.memoize(timeout=60)
 def catalogue(city_code: str) -> pd.DataFrame:
     """Every KPI of the city with its newest value, the period before, the same period last year
     and its status (``no_data`` for a KPI that never reported). Columns: CATALOGUE_COLUMNS."""
@@ -199,6 +200,7 @@ def latest(city_code: str) -> pd.DataFrame:
     return frame[[*LATEST_COLUMNS, "unit_en", "amber", "status"]].reset_index(drop=True)
 
 
+@cache.memoize(timeout=60)
 def status(city_code: str) -> dict:
     """KPIs against target: total, off_target (newest values not ``met``), by_status (count per
     ``rules.scoring.STATUSES`` of those with a value), previous_total and previous_off_target
