@@ -114,20 +114,31 @@ def layered_map(layers: dict[str, dict], visible: list[str], *, theme: str, styl
             "layout": layout}
 
 
+def map_snapshots(layers: dict[str, dict], marker_scale: float = 1.0, theme: str = "light") -> list[dict]:
+    """Every trace's points of a map built by ``layered_map`` as ``figure_diff`` compares them."""
+    traces = [(layer, trace) for layer in layers.values() for trace in _traces(layer, True, marker_scale, theme)]
+    return [figure_diff.snapshot(trace, layer["ids"]) for layer, trace in traces]
+
+
+def snapshot_patch(current: list[dict], previous: list[dict] | None) -> tuple[Patch, list[str]]:
+    """The Patch that turns the traces of ``previous`` (the browser's copy; None: unknown, so
+    every trace is sent whole) into ``current``, and how each trace was sent: 'same', 'diff' or 'full'."""
+    patch, how = Patch(), []
+    if previous is not None and len(previous) != len(current):
+        previous = None
+    for index, snapshot in enumerate(current):
+        how.append(figure_diff.trace_patch(patch, index, previous[index] if previous else None, snapshot))
+    return patch, how
+
+
 def layered_map_update(layers: dict[str, dict], previous: list[dict] | None, marker_scale: float = 1.0,
                        theme: str = "light") -> tuple[Patch, list[dict], list[str]]:
     """The refresh of a map built by ``layered_map``: (the Patch, the new snapshot of every
     trace's points, how each trace was sent: 'same', 'diff' or 'full'). ``previous`` is the
     snapshot the browser's copy was made from (None: unknown, so every trace is sent whole).
     Visibility and the layout are left alone."""
-    patch, snapshots, how = Patch(), [], []
-    traces = [(layer, trace) for layer in layers.values() for trace in _traces(layer, True, marker_scale, theme)]
-    if previous is not None and len(previous) != len(traces):
-        previous = None
-    for index, (layer, trace) in enumerate(traces):
-        current = figure_diff.snapshot(trace, layer["ids"])
-        how.append(figure_diff.trace_patch(patch, index, previous[index] if previous else None, current))
-        snapshots.append(current)
+    snapshots = map_snapshots(layers, marker_scale, theme)
+    patch, how = snapshot_patch(snapshots, previous)
     return patch, snapshots, how
 
 

@@ -206,6 +206,10 @@ class Complaint(Base):
               sqlite_where=text(OPEN_STATUS_SQL), postgresql_where=text(OPEN_STATUS_SQL)),
         Index("ix_complaints_city_status_due", "city_code", "status", "response_due_at"),
         Index("ix_complaints_city_updated", "city_code", "updated_at"),
+        # the red-flag lists: open, unanswered complaints in order of receipt (the oldest waiting first)
+        Index("ix_complaints_open_unanswered", "city_code", "received_at",
+              sqlite_where=text(OPEN_STATUS_SQL + " AND first_response_at IS NULL"),
+              postgresql_where=text(OPEN_STATUS_SQL + " AND first_response_at IS NULL")),
         # unanswered complaints whose deadline is still ahead: what the daily roll-ups cannot know
         Index("ix_complaints_unanswered_due", "city_code", "response_due_at",
               sqlite_where=text("first_response_at IS NULL"), postgresql_where=text("first_response_at IS NULL")),

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, Patch, State, clientside_callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import formatting
 from components.cards import PLACEHOLDER
 from components.i18n import t
 from components.tiles import error_panel, error_tile, freshness_note, kpi_tile
-from components.wall import (COMPLAINT_LAYER, HIGHLIGHT_LAYER, complaint_layer, highlighted, device_layer, down_device_list, layered_map,
-                             layered_map_update, map_legend, off_target_list, red_flag_list, trace_indices)
+from components.wall import (COMPLAINT_LAYER, HIGHLIGHT_LAYER, complaint_layer, device_layer, down_device_list,
+                             highlighted, layered_map, map_legend, map_snapshots, off_target_list, red_flag_list,
+                             snapshot_patch, trace_indices)
 from components.alerts import banner as alert_banner
 from data_sources.queries import alerts as alert_queries
 from data_sources.queries import complaints, devices, kpis, regions, sources
@@ -235,10 +236,10 @@ def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0, sent:
     """The wall map: built once, then refreshed by patches that carry only what changed since the
     browser's copy (``sent``: the signature of the points it holds, see ``ctx.remember``); the
     kecamatan with a burst of complaints running are outlined (``outlined``: their codes now)."""
-    lang, theme, profile, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.now_bucket()
+    lang, profile = ctx.language(), ctx.current_profile()
+    scale = (marker_scale or 1.0) if built else 1.0
     try:
-        layers = {COMPLAINT_LAYER: complaint_layer(complaints.open_points(profile.code, now), lang),
-                  **{kind: device_layer(devices.map_points(profile.code, kind), kind, lang) for kind in ctx.device_kinds()}}
+        layers, snapshots, token = ctx.built("wall-map", lambda: _map_points(scale), scale)
         status = sources.source_status(profile.code)
         burst = sorted({code for codes in alert_queries.current(profile.code)["kecamatan"] for code in codes})
         codes = ",".join(burst)
@@ -249,19 +250,28 @@ def update_map(_n, built: Data, visible: Texts, marker_scale: Scale = 1.0, sent:
     except SQLAlchemyError as exc:
         return dash.no_update, dash.no_update, error_panel(type(exc).__name__, lang), None, dash.no_update, dash.no_update
     age = _age(status, "complaints", lang)
-    previous = ctx.recall("overview-map", sent) if built else None
-    patch, snapshot, _how = layered_map_update(layers, previous, (marker_scale or 1.0) if built else 1.0, theme)
-    token = ctx.remember("overview-map", snapshot)
     if built:  # the map exists in the browser: change its points in place
+        # a screen holding these very points gets an empty patch; another, what changed since its copy
+        patch = Patch() if sent == token else snapshot_patch(snapshots, ctx.recall("overview-map", sent))[0]
         if outline_changed and boundaries["features"]:
             patch["layout"]["map"]["layers"][HIGHLIGHT_LAYER]["source"] = highlighted(boundaries, burst)
         return patch, dash.no_update, None, age, token, codes
-    figure = layered_map(layers, visible or [], theme=theme, style=ctx.map_style(),
+    figure = layered_map(layers, visible or [], theme=ctx.theme(), style=ctx.map_style(),
                          center=profile.map.center, zoom=profile.map.zoom, boundaries=boundaries,
                          note=t("map.approximate", lang) if approximate else None, labels=ctx.region_labels(),
                          highlight=burst)
     return figure, {"zoom": profile.map.zoom, "reference": MAP_REFERENCE_PIXELS, "layers": list(layers),
                     "traces": trace_indices(layers)}, None, age, token, codes
+
+
+def _map_points(marker_scale: float) -> tuple[dict, list[dict], str]:
+    """The wall map's layers, their snapshots and the token they are remembered under: the same
+    for every screen of a language, theme and marker scale within a clock bucket."""
+    lang, theme, profile, now = ctx.language(), ctx.theme(), ctx.current_profile(), ctx.now_bucket()
+    layers = {COMPLAINT_LAYER: complaint_layer(complaints.open_points(profile.code, now), lang),
+              **{kind: device_layer(devices.map_points(profile.code, kind), kind, lang) for kind in ctx.device_kinds()}}
+    snapshots = map_snapshots(layers, marker_scale, theme)
+    return layers, snapshots, ctx.remember("overview-map", snapshots)
 
 
 clientside_callback(ClientsideFunction(namespace="liveroom", function_name="fitMapToScreen"),

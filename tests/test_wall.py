@@ -238,9 +238,13 @@ def test_a_refresh_patches_the_maps_in_place_instead_of_rebuilding_them(city_db)
         assert isinstance(first, dict) and len(first["data"]) == 5 and built["zoom"] > 0 and message is None
         assert built["traces"] == {"complaints": [0], "cctv": [1, 2], "wifi": [3, 4]}
         assert outlined == ""  # no burst running: no kecamatan outlined
-        again, built_again, _, _, _, _ = overview.update_map(1, built, ["complaints"], 1.0, token, outlined)
+        again, built_again, _, _, same_token, _ = overview.update_map(1, built, ["complaints"], 1.0, token, outlined)
         assert isinstance(again, Patch) and built_again is dash.no_update
-        assert {tuple(op["location"]) for op in again.to_plotly_json()["operations"]} >= {("data", 0, "lat")}
+        # the screen holds these very points (the token is their content's signature): nothing to send
+        assert again.to_plotly_json()["operations"] == [] and same_token == token
+        # a copy the server does not know (NullCache keeps nothing): the arrays whole, in place
+        unknown, _, _, _, _, _ = overview.update_map(2, built, ["complaints"], 1.0, "0" * 24, outlined)
+        assert {tuple(op["location"]) for op in unknown.to_plotly_json()["operations"]} >= {("data", 0, "lat")}
 
 
 def _callback_response(client, output_prefix: str, values: dict, changed: str) -> dict:
