@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Float, Integer, String
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -142,3 +143,12 @@ class unindexed(FunctionElement):
 
 compiles(unindexed)(lambda element, compiler, **kw: compiler.process(list(element.clauses)[0], **kw))
 compiles(unindexed, "sqlite")(lambda element, compiler, **kw: f"+{compiler.process(list(element.clauses)[0], **kw)}")
+
+
+def _sqlite_table_hint(compiler, table, text: str) -> str:
+    return text
+
+
+# ``select().with_hint(table, "INDEXED BY ix_...", "sqlite")`` is rendered after the table's name
+# (SQLAlchemy renders table hints for the dialects that have them; SQLite's is INDEXED BY)
+SQLiteCompiler.get_from_hint_text = _sqlite_table_hint

@@ -457,6 +457,10 @@ def red_flags(flt: ComplaintFilter, now: datetime, limit: int = 500, reveal: boo
         .where(where)
         .order_by(Complaint.received_at, Complaint.id)
         .limit(limit)
+        # in order of receipt from the partial index, stopping at ``limit``: SQLite would rather
+        # collect every red flag through the open-state index and sort them all (110 ms to 7 ms
+        # for the first twelve of 35,000 at a million complaints)
+        .with_hint(Complaint, "INDEXED BY ix_complaints_open_unanswered", "sqlite")
     )
     with database.engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(Complaint).where(where)).scalar_one()
