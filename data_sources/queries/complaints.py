@@ -246,12 +246,27 @@ PERIOD_FIGURES = ["received", "answered", "answered_on_time", "judged", "resolve
 STATE_FIGURES = ["open", "red", "amber"]
 
 
+def _states(flt: ComplaintFilter, now: datetime, key: str | None = None) -> pd.DataFrame:
+    """``STATE_FIGURES`` now per value of the ``Complaint`` column ``key`` (index), or one row
+    (index 0): the same for every period of one scope, so counted once per clock bucket for the
+    tiles, the breakdowns and both periods of the briefing."""
+    return _scope_states(flt.city_code, flt.kecamatan, flt.category, flt.agency, flt.status, now, key)
+
+
+@cache.memoize()
+def _scope_states(city_code: str, kecamatan: tuple, category: tuple, agency: tuple, status: tuple, now: datetime,
+                  key: str | None) -> pd.DataFrame:
+    scope = ComplaintFilter(city_code, None, kecamatan, category, agency, status)  # the scope: no period
+    column, group = _keyed(getattr(Complaint, key) if key else None, key)
+    with database.engine.connect() as conn:
+        rows = conn.execute(_state_counts(scope, now, column).group_by(None).group_by(*group))
+        return to_frame(rows, columns=["key", *STATE_FIGURES]).set_index("key")
+
+
 def _grouped(conn, flt: ComplaintFilter, now: datetime, key: str) -> pd.DataFrame:
     """Period and state figures per value of the ``Complaint`` column ``key`` (index: that value; zeros filled)."""
     period = _period_figures(conn, flt, now, key)
-    state = to_frame(conn.execute(_state_counts(flt, now, getattr(Complaint, key).label("key"))),
-                     columns=["key", *STATE_FIGURES]).set_index("key")
-    return period.join(state, how="outer").fillna(0).astype(int)
+    return period.join(_states(flt, now, key), how="outer").fillna(0).astype(int)
 
 
 @cache.memoize()
@@ -263,7 +278,8 @@ def summary(flt: ComplaintFilter, now: datetime, day_start: datetime) -> dict[st
     with database.engine.connect() as conn:
         figures = _period_figures(conn, flt, now)
         row = {name: int(figures[name].iloc[0]) if len(figures) else 0 for name in PERIOD_FIGURES}
-        row |= conn.execute(_state_counts(flt, now)).one()._asdict()
+        states = _states(flt, now)
+        row |= {name: int(states[name].iloc[0]) if len(states) else 0 for name in STATE_FIGURES}
         row["received_today"] = conn.execute(today).scalar_one()
         median = _medians(conn, flt)
     row["median_response_seconds"] = float(median["median"].iloc[0]) if len(median) else None
