@@ -4,6 +4,7 @@ through with the keyboard at 1280x720 (the address follows the slide, type at le
 chrome, no tool bars), English, the dark kiosk and a phone."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import save_screenshot, scroll_sizes, url_query, wait, wait_for_page
 from tests.evaluation_data import INDICATOR, evaluation_db  # noqa: F401 - a fixture
@@ -90,6 +91,11 @@ def test_scorecard_drill_down_and_another_year(live_app, evaluation_db, profile)
     dash_duo.wait_for_element(f'.dimension-detail[data-dimension="economy"] [data-sub-dimension="{sub}"]', timeout=10)
     assert len(dash_duo.find_elements(".dimension-detail .accordion-item")) == 3
     _click(dash_duo, f'[data-sub-dimension="{sub}"]')
+    # the accordion opens with a transition: click the link once it is on screen, not while it slides
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
+        "const l = document.querySelector(arguments[0]); const c = l && l.closest('.accordion-collapse');"
+        "return !!c && c.classList.contains('show') && !c.classList.contains('collapsing') && l.offsetHeight > 0",
+        f'[data-indicator="{INDICATOR}"] .indicator-link'))
     _click(dash_duo, f'[data-indicator="{INDICATOR}"] .indicator-link')
     detail = dash_duo.wait_for_element(f'[data-indicator-detail="{INDICATOR}"]', timeout=10)
     link = detail.find_element(By.CSS_SELECTOR, ".evidence-list a")
@@ -208,6 +214,11 @@ def test_english_dark_kiosk_and_a_phone(live_app, evaluation_db, profile):  # no
     dash_duo.wait_for_element('.dimension-detail[data-dimension="economy"]', timeout=10)
     sub = next(i.sub_dimension for i in profile.indicators if i.code == INDICATOR)
     _click(dash_duo, f'[data-sub-dimension="{sub}"]')
+    # the accordion opens with a transition: click the link once it is on screen, not while it slides
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.execute_script(
+        "const l = document.querySelector(arguments[0]); const c = l && l.closest('.accordion-collapse');"
+        "return !!c && c.classList.contains('show') && !c.classList.contains('collapsing') && l.offsetHeight > 0",
+        f'[data-indicator="{INDICATOR}"] .indicator-link'))
     _click(dash_duo, f'[data-indicator="{INDICATOR}"] .indicator-link')
     detail = dash_duo.wait_for_element(f'[data-indicator-detail="{INDICATOR}"]', timeout=10)
     wait(dash_duo).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#evaluation-history-{INDICATOR} .js-plotly-plot"))

@@ -139,7 +139,10 @@ def test_a_tile_turns_stale_when_its_source_stops(live_app, writable_city):
     # the source stops: no update for longer than its budget, then twice the budget
     dash_duo.wait_for_element(f'{tile}[data-freshness="amber"]', timeout=budget + 5)
     dash_duo.wait_for_element(f'{tile}[data-freshness="red"]', timeout=budget + 5)
-    dash_duo.wait_for_contains_text(tile, "Data basi sejak", timeout=5)
+    # read in one call: the tiles are rendered again every second, and three separate WebDriver
+    # calls on the same element (find, text, value) can keep falling across a re-render
+    WebDriverWait(dash_duo.driver, 5, poll_frequency=0.25).until(lambda d: "Data basi sejak" in (d.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", f'{tile}[data-freshness="red"]')))
     dash_duo.wait_for_element('#freshness-strip [data-source="complaints"][data-freshness="red"]', timeout=5)
     save_screenshot(dash_duo.driver, "overview-stale-tile")
     assert dash_duo.get_logs() == []
