@@ -100,7 +100,8 @@ def signed_in(client, database_url: str, now: datetime):
     return client
 
 
-def command_line(argv: list[str] | None, *, description: str, default_url: str, run: Callable[[str, int], str]) -> int:
+def command_line(argv: list[str] | None = None, *, description: str, default_url: str,
+                 run: Callable[[str, int], str]) -> int:
     """The shared command line: ``--database-url``, ``--repeat``, ``--out``; prints the table."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database-url", default=default_url)

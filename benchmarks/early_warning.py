@@ -2,21 +2,20 @@
 (from the roll-ups of eight weeks) and the detector's run (the complaints of the last six
 hours, detection, the alerts' lifecycle), with the clock at the newest complaint.
 
-    python -m benchmarks.early_warning --database-url sqlite:///benchmarks/out/metropolis.db
+    python -m benchmarks.early_warning --database-url sqlite:///benchmarks/out/metropolis.db --repeat 30
 
-Prints a Markdown table; with ``--out``, writes it to a file too. Nothing is kept: every run's
+Prints a Markdown table (``--repeat``: how many detector runs); with ``--out``, writes it to a file too. Nothing is kept: every run's
 writes are rolled back.
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from datetime import timedelta
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.dash_timing import as_utc, emit, facts
+from benchmarks.dash_timing import as_utc, facts, main_for
 
 
 def run(database_url: str, ticks: int) -> str:
@@ -56,14 +55,8 @@ def run(database_url: str, ticks: int) -> str:
     ])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="sqlite:///benchmarks/out/metropolis.db")
-    parser.add_argument("--ticks", type=int, default=30)
-    parser.add_argument("--out", help="also write the table to this file")
-    args = parser.parse_args(argv)
-    emit(run(args.database_url, args.ticks), args.out)
-    return 0
+# --repeat is the number of detector runs timed
+main = main_for(__doc__, "sqlite:///benchmarks/out/metropolis.db", run)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ wall's banner, the page's list with a link to the alert's complaints."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 import pandas as pd
 from dash import dcc, html
@@ -57,7 +58,7 @@ def complaints_link(row, tz: str) -> str:
               "category": row.category}
     if len(row.kecamatan):
         params["kecamatan"] = ",".join(row.kecamatan)
-    return "/complaints?" + "&".join(f"{key}={value}" for key, value in params.items())
+    return "/complaints?" + urlencode(params, safe=",")
 
 
 def alert_list(frame: pd.DataFrame, lang: str, tz: str, tz_label: str) -> html.Div:

@@ -74,6 +74,22 @@ def execute(url: str, sql: str, **params) -> None:
         engine.dispose()
 
 
+def raise_burst(url: str, now: datetime, count: int = 30, minutes: int = 45) -> dict:
+    """A flood burst in Periuk, injected as ``make burst`` does, and the detector's next run at
+    ``now`` (as the worker's): returns what the run changed."""
+    from data_sources.demo.burst import inject
+    from data_sources.rules.burst_watch import BurstWatch
+
+    profile = load_profile("kota_tangerang")
+    engine = create_engine(url)
+    try:
+        inject(engine, profile, "Periuk", "banjir", count, minutes, now=now, seed=2)
+        with engine.begin() as conn:
+            return BurstWatch(profile).run(conn, now)
+    finally:
+        engine.dispose()
+
+
 def number(text_value: str) -> int:
     """A whole number as a page prints it (1.234 or 1,234)."""
     return int(text_value.replace(".", "").replace(",", ""))

@@ -156,23 +156,15 @@ def test_a_burst_is_listed_on_complaints_filters_with_one_click_and_named_in_the
     """The early warning on /complaints: the running burst with its sentence and the rule in one
     sentence; its link filters the page to its category and kecamatan; the briefing names it;
     in English too, and on a phone."""
-    from sqlalchemy import create_engine
     from selenium.webdriver.support.ui import WebDriverWait
 
     from cities import load_profile
     from data_sources import clock
-    from data_sources.demo.burst import inject
-    from data_sources.rules.burst_watch import BurstWatch
     from tests.browser import save_screenshot, scroll_sizes, set_viewport, wait_for_page
+    from tests.helpers import raise_burst
 
-    profile, now = load_profile("kota_tangerang"), clock.utcnow()
-    engine = create_engine(writable_city)
-    try:
-        inject(engine, profile, "Periuk", "banjir", 30, 45, now=now, seed=2)
-        with engine.begin() as conn:
-            assert BurstWatch(profile).run(conn, now)["raised"] == 1
-    finally:
-        engine.dispose()
+    profile = load_profile("kota_tangerang")
+    assert raise_burst(writable_city, clock.utcnow())["raised"] == 1
     dash_duo = live_app(writable_city, boundaries_dir=None)
     driver = dash_duo.driver
     driver.get(dash_duo.server_url + "/complaints?period=today")

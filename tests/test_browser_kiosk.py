@@ -152,26 +152,14 @@ def test_kiosk_jumps_to_the_wall_on_a_burst_with_its_banner_and_outline(live_app
     """A burst injected as ``make burst`` does and found by the detector's next run: the kiosk
     leaves the page it shows for the wall, whose banner names the burst and whose map outlines
     the kecamatan."""
-    from sqlalchemy import create_engine
+    from tests.helpers import raise_burst
 
-    from cities import load_profile
-    from data_sources.demo.burst import inject
-    from data_sources.rules.burst_watch import BurstWatch
-
-    profile = load_profile("kota_tangerang")
     dash_duo = live_app(writable_city, boundaries_dir=None, kiosk_watch_seconds=1, cache_timeout_seconds=1)
     dash_duo.driver.get(dash_duo.server_url + "/wifi?kiosk=1&rotate=wifi,overview&seconds=120")
     dash_duo.wait_for_element("html.kiosk", timeout=10)
     WebDriverWait(dash_duo.driver, 20).until(lambda d: d.execute_script(POLLS_JS) >= 3)
     assert dash_duo.driver.execute_script("return location.pathname") == "/wifi"  # no jump without a burst
-    now = clock.utcnow()
-    engine = create_engine(writable_city)
-    try:
-        inject(engine, profile, "Periuk", "banjir", 30, 45, now=now, seed=2)
-        with engine.begin() as conn:
-            assert BurstWatch(profile).run(conn, now)["raised"] == 1
-    finally:
-        engine.dispose()
+    assert raise_burst(writable_city, clock.utcnow())["raised"] == 1
     WebDriverWait(dash_duo.driver, 15).until(lambda d: d.execute_script("return location.pathname") == "/")
     banner = dash_duo.wait_for_element(".burst-banner", timeout=20)
     assert "Lonjakan aduan Banjir dan genangan di Periuk: 30 dalam" in banner.text and "biasanya" in banner.text
