@@ -63,7 +63,7 @@ def inject(engine: Engine, profile: CityProfile, kecamatan: str, category: str, 
         outcomes = store_complaints(conn, profile, source, records, now)
     refused = [o.reason for o in outcomes if o.result == "rejected"]
     return {"kecamatan": kecamatan_code, "category": category_code, "stored": count - len(refused),
-            "refused": refused, "first": records[-1]["received_at"], "last": records[0]["received_at"]}
+            "refused": refused, "first": records[0]["received_at"], "last": records[-1]["received_at"]}
 
 
 def main(argv: list[str] | None = None) -> int:
