@@ -15,10 +15,8 @@ from data_sources.rules.periods import local_today
 
 
 def place(row, lang: str) -> str:
-    names = list(row.kecamatan_names) if len(row.kecamatan_names) else []
-    if not names:
-        return t("alerts.city", lang)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {t('alerts.and', lang)} {names[-1]}"
+    names = list(row.kecamatan_names)
+    return formatting.listing(names, lang) if names else t("alerts.city", lang)
 
 
 def window(hours: float, lang: str) -> str:

@@ -102,3 +102,11 @@ def month(moment, lang: str = "id") -> str:
     if moment is None:
         return "–"
     return format_date(moment, "LLLL yyyy", locale=_LOCALES[lang])
+
+
+def listing(items: list[str], lang: str = "id") -> str:
+    """'2019, 2020 dan 2021' / '2019, 2020 and 2021'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t('text.and', lang)} {items[-1]}"
+

@@ -214,6 +214,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tile.share_online": {"id": "{share} aktif", "en": "{share} online"},
     "tile.updated": {"id": "Diperbarui {age}", "en": "Updated {age}"},
     "tile.stale_since": {"id": "Data basi sejak {time}", "en": "Stale since {time}"},
+    "text.and": {"id": "dan", "en": "and"},  # formatting.listing: 'a, b dan c'
     "tile.no_data": {"id": "Belum ada data", "en": "No data yet"},
     "tile.stale_badge": {"id": "DATA BASI", "en": "STALE DATA"},
     "tile.stale_panel": {"id": "Yang tampil adalah keadaan terakhir yang diketahui, bukan keadaan sekarang.",

@@ -94,13 +94,6 @@ def counts_label(row, lang: str) -> str:
     return " \u00b7 ".join(parts)
 
 
-def join(items: list[str], lang: str) -> str:
-    """'2019, 2020 dan 2021' / '2019, 2020 and 2021'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {t('evaluation.and', lang)} {items[-1]}"
-
-
 def trend_sentence(name: str, segments: list[Segment], first_year: int | None, lang: str) -> str:
     """How a dimension moved since its first year, e.g. 'Ekonomi naik pada 2018 dan 2019, turun
     pada 2020, pulih sebagian pada 2021 dan naik setiap tahun sejak 2022.' ``name`` is the
@@ -111,12 +104,12 @@ def trend_sentence(name: str, segments: list[Segment], first_year: int | None, l
         return t("evaluation.trend.only", lang, dimension=name, year=first_year)
     if len(segments) > MANY_SEGMENTS:
         down = [str(y) for s in segments if s.direction == "down" for y in s.years]
-        return t("evaluation.trend.many", lang, dimension=name, years=join(down, lang), first=first_year + 1)
+        return t("evaluation.trend.many", lang, dimension=name, years=formatting.listing(down, lang), first=first_year + 1)
     clauses = []
     for index, segment in enumerate(segments):
         years = [str(y) for y in segment.years]
         if segment.direction == "up" and index == len(segments) - 1 and len(years) > 1:
             clauses.append(t("evaluation.trend.up_since", lang, year=years[0]))
         else:
-            clauses.append(t(f"evaluation.trend.{segment.direction}", lang, years=join(years, lang)))
-    return f"{name} {join(clauses, lang)}."
+            clauses.append(t(f"evaluation.trend.{segment.direction}", lang, years=formatting.listing(years, lang)))
+    return f"{name} {formatting.listing(clauses, lang)}."

@@ -6,7 +6,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "alerts.banner": {"id": "Lonjakan aduan {category} di {place}: {observed} dalam {window}, biasanya {expected}",
                       "en": "Spike in {category} complaints in {place}: {observed} in {window}, usually {expected}"},
     "alerts.city": {"id": "seluruh kota", "en": "the whole city"},
-    "alerts.and": {"id": "dan", "en": "and"},
     "alerts.hours": {"id": "{n} jam", "en": "{n} hours"},
     "alerts.hour": {"id": "1 jam", "en": "1 hour"},
     "alerts.under_one": {"id": "kurang dari 1", "en": "under 1"},

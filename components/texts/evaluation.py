@@ -5,7 +5,6 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     # numbers in words
     "evaluation.pp": {"id": "poin persen", "en": "pp"},
-    "evaluation.and": {"id": "dan", "en": "and"},
     "evaluation.status.met": {"id": "Tercapai", "en": "Met"},
     "evaluation.status.close": {"id": "Hampir tercapai", "en": "Close"},
     "evaluation.status.missed": {"id": "Belum tercapai", "en": "Missed"},
